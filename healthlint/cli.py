@@ -1,0 +1,203 @@
+"""The command line: it parses arguments and wires config, linter and reporter; nothing more."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from healthlint import __version__
+from healthlint.errors import HealthlintError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but usage errors are one line and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_ERROR, f"healthlint: error: {message} (see 'healthlint --help')\n")
+
+
+def _csv(values: list[str] | None) -> list[str]:
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def build_parser() -> Parser:
+    from healthlint.reporters import FORMATS
+
+    parser = Parser(prog="healthlint", description="Lint health marketing copy for claims, "
+                    "missing citations and disclaimers, duplicates and readability.")
+    parser.add_argument("--version", action="version", version=f"healthlint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    check = commands.add_parser("check", help="lint files and directories (default: .)")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories; '-' reads stdin")
+    check.add_argument("--format", "--output-format", dest="format", default="text", choices=sorted(FORMATS),
+                       help="output format (default: text)")
+    check.add_argument("--select", action="append", metavar="RULES",
+                       help="only these rules: ids, id prefixes, ruleset names or categories (comma-separated)")
+    check.add_argument("--ignore", action="append", metavar="RULES", help="skip these rules (same forms as --select)")
+    check.add_argument("--extend-select", action="append", metavar="RULES",
+                       help="add rules to the selection, including rules that are off by default")
+    check.add_argument("--config", type=Path, metavar="FILE", help="config file (default: found upward from .)")
+    check.add_argument("--fail-level", choices=("error", "warning", "info"),
+                       help="lowest severity that makes the exit code 1 (default: warning)")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument("--stdin-filename", metavar="NAME", help="the name (and so the format) of text read from stdin")
+    check.add_argument("--output-file", "-o", type=Path, metavar="FILE", help="write the report to FILE")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colored text output")
+    check.add_argument("--quiet", "-q", action="store_true", help="no notices on stderr")
+
+    rules = commands.add_parser("rules", help="list the rules the configuration loads")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.add_argument("--config", type=Path, metavar="FILE")
+    rules.add_argument("--all", action="store_true", help="include rules that are off by default")
+
+    explain = commands.add_parser("explain", help="explain one rule: what, why, source, examples")
+    explain.add_argument("rule", metavar="RULE")
+    explain.add_argument("--config", type=Path, metavar="FILE")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return run_check(args)
+        if args.command == "rules":
+            return run_rules(args)
+        if args.command == "explain":
+            return run_explain(args)
+        parser.print_help()
+        return EXIT_ERROR
+    except HealthlintError as exc:
+        print(f"healthlint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("healthlint: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`); nothing more to say to it.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:
+        if os.environ.get("HEALTHLINT_DEBUG"):
+            raise
+        print(f"healthlint: internal error: {type(exc).__name__}: {exc} "
+              "(rerun with HEALTHLINT_DEBUG=1 for details, and please report it)", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from healthlint.config import load_config
+    from healthlint.discovery import discover
+    from healthlint.engine.linter import Linter, RunResult
+    from healthlint.reporters import Summary, reporter
+
+    started = time.perf_counter()
+    config = load_config(args.config)
+    if args.fail_level:
+        config.fail_level = args.fail_level
+    config.extend_select = [*config.extend_select, *_csv(args.extend_select)]
+    linter = Linter(config, select=_csv(args.select) or None, ignore=_csv(args.ignore))
+    paths = args.paths or ["."]
+    if "-" in paths:
+        if len(paths) > 1:
+            raise HealthlintError("'-' (stdin) cannot be combined with other paths")
+        name = args.stdin_filename or "-"
+        fmt = None if args.stdin_filename else "markdown"
+        from healthlint.document.load import format_for
+
+        result = linter.lint_bytes(name, sys.stdin.buffer.read(), format_for(name) if fmt is None else fmt)
+        run = linter.finish([result])
+    else:
+        files, missing = discover(paths, config.exclude, config.root)
+        run = linter.lint_paths(files) if files else RunResult()
+        run.errors[:0] = missing
+        if not files and not missing:
+            run.notices.append(f"no files to check in {', '.join(paths)} "
+                               "(looked for .md, .markdown, .html, .htm, .txt)")
+    if not args.quiet:
+        for notice in run.notices:
+            print(f"healthlint: warning: {notice}", file=sys.stderr)
+    for error in run.errors:
+        print(f"healthlint: error: {error}", file=sys.stderr)
+    to_terminal = args.output_file is None and sys.stdout.isatty()
+    color = args.color == "always" or (args.color == "auto" and to_terminal and not os.environ.get("NO_COLOR"))
+    summary = Summary(files_checked=run.files_checked, seconds=time.perf_counter() - started, color=color)
+    output = reporter(args.format)(run.diagnostics, summary)
+    if args.output_file:
+        from healthlint.fileio import write_atomic
+
+        write_atomic(args.output_file, output)
+    else:
+        sys.stdout.write(output)
+        sys.stdout.flush()
+    if run.errors:
+        return EXIT_ERROR
+    if linter.fails(run.diagnostics) and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    import json
+
+    from healthlint.config import load_config
+    from healthlint.engine.linter import load_rules
+
+    rules = [r for r in load_rules(load_config(args.config)) if r.enabled or args.all]
+    if args.format == "json":
+        print(json.dumps([{"rule": r.id, "kind": r.kind, "category": r.category, "severity": r.severity,
+                           "summary": summary_of(r.message), "source": r.source} for r in rules], indent=2))
+        return EXIT_OK
+    width = max((len(r.id) for r in rules), default=10)
+    for r in rules:
+        print(f"{r.id:<{width}}  {r.category:<18}  {r.severity:<7}  {summary_of(r.message)}")
+    return EXIT_OK
+
+
+def summary_of(message: str) -> str:
+    first = message.replace("{match}", "…").split(". ")[0].strip()
+    return first.rstrip(".") + "."
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    from healthlint.config import load_config
+    from healthlint.engine.linter import load_rules
+    from healthlint.engine.selection import matches
+
+    rules = load_rules(load_config(args.config))
+    exact = [r for r in rules if r.id == args.rule]
+    found = exact or [r for r in rules if matches(args.rule, r)]
+    if not found:
+        raise HealthlintError(f"unknown rule '{args.rule}' (see 'healthlint rules')")
+    print("\n\n".join(explanation(rule) for rule in found))
+    return EXIT_OK
+
+
+def explanation(rule: object) -> str:
+    from healthlint.kinds.base import Rule
+
+    assert isinstance(rule, Rule)
+    lines = [f"{rule.id}  ({rule.kind} rule, category {rule.category}, severity {rule.severity})", "",
+             f"What it flags: {rule.message.replace('{match}', '…')}"]
+    if rule.why:
+        lines += ["", f"Why it matters: {rule.why}"]
+    if rule.suggestion:
+        lines += ["", f"How to fix: {rule.suggestion.replace('{match}', '…')}"]
+    if rule.source:
+        lines += ["", f"Source: {rule.source}"]
+    if rule.url:
+        lines += [f"More: {rule.url}"]
+    if rule.examples_fail:
+        lines += ["", "Flagged:"] + [f"  ✗ {e}" for e in rule.examples_fail]
+    if rule.examples_pass:
+        lines += ["", "Not flagged:"] + [f"  ✓ {e}" for e in rule.examples_pass]
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Document model and format readers: source file -> prose blocks with a source map."""

@@ -1,0 +1,450 @@
+"""Markdown reader: markdown-it tokens aligned back to exact source offsets.
+
+markdown-it gives each block its line range (`token.map`) and an inline token whose
+`content` is the block's text with the line prefixes (indentation, "> ", list markers)
+removed, plus children (text, emphasis, links...) without columns. We locate every
+content line in its source line once (a "content map"), then walk the children with a
+cursor in `content`, skipping markup, so each text child lands at its exact offset.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import cache, lru_cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.helpers import parseLinkDestination, parseLinkLabel, parseLinkTitle
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from healthlint.document.model import BlockBuilder, Comment, Document, Link, Marker
+from healthlint.document.text import add_checked, add_newline, finish_block, line_table
+
+_COMMENT_RE = re.compile(r"<!--(.*?)-->", re.DOTALL)
+_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+_HREF_RE = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+@cache
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"typographer": False}).enable("table")
+    md.use(front_matter_plugin)
+    # Keep footnote definitions where they stand (reading order) and treat every [^x]
+    # as a marker, even when its definition is missing.
+    md.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
+    # Without text_join, entities and escapes stay separate tokens that keep their markup.
+    md.disable("text_join")
+    return md
+
+
+@lru_cache(maxsize=8)
+def _closing_ticks(n: int) -> re.Pattern[str]:
+    return re.compile(r"(?<!`)" + "`" * n + r"(?!`)")
+
+
+class _ContentMap:
+    """Offsets in an inline token's `content` -> offsets in the source."""
+
+    __slots__ = ("cstarts", "first_line", "sbases")
+
+    def __init__(self, first_line: int) -> None:
+        self.cstarts: list[int] = []
+        self.sbases: list[int] = []
+        self.first_line = first_line
+
+    def add(self, content_start: int, src_start: int) -> None:
+        self.cstarts.append(content_start)
+        self.sbases.append(src_start)
+
+    def __call__(self, ci: int) -> int:
+        k = bisect_right(self.cstarts, ci) - 1
+        if k < 0:
+            k = 0
+        return self.sbases[k] + ci - self.cstarts[k]
+
+    def pieces(self, ci: int, length: int) -> list[tuple[int, int, int]]:
+        """(text offset, length, source offset) runs of the content span [ci, ci + length)."""
+        k = max(bisect_right(self.cstarts, ci) - 1, 0)
+        out: list[tuple[int, int, int]] = []
+        pos, end = ci, ci + length
+        while pos < end:
+            nxt = self.cstarts[k + 1] if k + 1 < len(self.cstarts) else end
+            stop = min(max(nxt, pos + 1), end)
+            out.append((pos - ci, stop - pos, self.sbases[k] + pos - self.cstarts[k]))
+            pos = stop
+            k += 1
+        return out
+
+    def line_of(self, ci: int) -> int:
+        return self.first_line + max(bisect_right(self.cstarts, ci) - 1, 0)
+
+
+def _locate_line(source: str, text: str, ls: int, le: int) -> int:
+    """Source offset of `text`, a content line, inside the source line [ls, le)."""
+    if not text:
+        return le
+    if source.endswith(text, ls, le):
+        return le - len(text)
+    # The last line lost its trailing blanks; the rightmost match is the line's tail.
+    p = source.rfind(text, ls, le)
+    if p >= 0:
+        return p
+    # A tab split by the block indent came back as spaces: find the rest of the line.
+    rest = text.lstrip()
+    p = source.rfind(rest, ls, le) if rest else -1
+    if p >= 0:
+        return p - (len(text) - len(rest))
+    return ls
+
+
+def _content_map(
+    source: str, content: str, first_line: int, last_line: int, starts: list[int], ends: list[int]
+) -> _ContentMap:
+    lines = content.split("\n")
+    # markdown-it strips the content with str.strip(), which also drops lines holding only
+    # Unicode blanks (U+00A0...): the first content line may sit on a later source line.
+    li = first_line
+    head = lines[0]
+    if head:
+        for candidate in range(first_line, min(last_line, len(starts))):
+            p = source.rfind(head, starts[candidate], ends[candidate])
+            if p >= 0 and not source[p + len(head) : ends[candidate]].strip():
+                li = candidate
+                break
+    cmap = _ContentMap(li)
+    ci = 0
+    for line in lines:
+        if li >= len(starts):
+            break
+        cmap.add(ci, _locate_line(source, line, starts[li], ends[li]))
+        ci += len(line) + 1
+        li += 1
+    return cmap
+
+
+def _cell_map(
+    source: str, content: str, line: int, starts: list[int], ends: list[int], cursor: int
+) -> tuple[_ContentMap, int]:
+    """Content map of a table cell; the row cursor keeps equal cells apart."""
+    cmap = _ContentMap(line)
+    # The table rule unescapes "\\|" in cells, so look for the escaped form.
+    needle = content.replace("|", "\\|")
+    p = source.find(needle, cursor, ends[line]) if content else -1
+    if p < 0:
+        cmap.add(0, _locate_line(source, content, starts[line], ends[line]))
+        return cmap, cursor
+    cmap.add(0, p)
+    shift = 0
+    ci = content.find("|")
+    while ci >= 0:
+        shift += 1
+        cmap.add(ci, p + ci + shift)
+        ci = content.find("|", ci + 1)
+    return cmap, p + len(needle)
+
+
+class _Inline:
+    """Walks the children of one inline token, building a block's text and its data."""
+
+    def __init__(
+        self, md: MarkdownIt, env: dict[str, Any], source: str, ends: list[int], content: str, cmap: _ContentMap
+    ) -> None:
+        self.md = md
+        self.env = env
+        self.source = source
+        self.ends = ends
+        self.content = content
+        self.cmap = cmap
+        self.builder = BlockBuilder()
+        self.links: list[Link] = []
+        self.markers: list[Marker] = []
+        self.comments: list[Comment] = []
+        self._state: StateInline | None = None
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _src_end(self, ci_end: int) -> int:
+        """Exclusive source offset after content character `ci_end - 1`."""
+        return self.cmap(ci_end - 1) + 1
+
+    def _find(self, needle: str, cursor: int) -> int:
+        content = self.content
+        if content.startswith(needle, cursor):
+            return cursor
+        p = content.find(needle, cursor)
+        return p if p >= 0 else cursor
+
+    def _label_end(self, bracket: int) -> int:
+        """Index of the "]" closing the label that opens at `bracket`, as markdown-it sees it."""
+        if self._state is None:
+            self._state = StateInline(self.content, self.md, self.env, [])
+        return parseLinkLabel(self._state, bracket)
+
+    def _link_tail(self, close: int) -> int:
+        """End of a link or image after its label's "]": "(dest 'title')", "[ref]", "[]" or nothing."""
+        content = self.content
+        n = len(content)
+        pos = close + 1
+        if pos < n and content[pos] == "(":
+            p = _skip_space(content, pos + 1)
+            res = parseLinkDestination(content, p, n)
+            if res.ok:
+                p = res.pos
+            before_title = p
+            p = _skip_space(content, p)
+            res = parseLinkTitle(content, p, n)
+            if p < n and p != before_title and res.ok:
+                p = _skip_space(content, res.pos)
+            if p < n and content[p] == ")":
+                return p + 1
+        if pos < n and content[pos] == "[":
+            end = self._label_end(pos)
+            if end >= 0:
+                return end + 1
+        return pos
+
+    # -- the walk -----------------------------------------------------------------------
+
+    def walk(self, children: list[Token]) -> None:
+        content = self.content
+        cmap = self.cmap
+        builder = self.builder
+        source = self.source
+        cursor = 0
+        open_links: list[tuple[str, int, int]] = []  # href, text start, content offset of "["
+        html_links: list[tuple[str, int, int]] = []  # the same for inline <a href>
+        sup: list[Any] | None = None  # [source start, label parts] while inside <sup>
+        in_autolink = False
+        for child in children:
+            kind = child.type
+            if in_autolink:
+                in_autolink = kind != "link_close"
+                continue
+            if kind == "text":
+                text = child.content
+                if not text:
+                    continue
+                p = self._find(text, cursor)
+                if sup is not None:
+                    sup[1].append(text)
+                elif len(cmap.cstarts) == 1:
+                    add_checked(builder, source, text, cmap.sbases[0] + p)
+                else:
+                    # A text run may cross a break of the map (an unescaped "\|" in a cell).
+                    for offset, length, src in cmap.pieces(p, len(text)):
+                        add_checked(builder, source, text[offset : offset + length], src)
+                cursor = p + len(text)
+            elif kind == "text_special":
+                markup = child.markup or child.content
+                p = self._find(markup, cursor)
+                cursor = p + len(markup)
+                if sup is not None:
+                    sup[1].append(child.content)
+                elif child.info == "escape" and len(markup) == len(child.content) + 1:
+                    add_checked(builder, source, child.content, cmap(p + 1))
+                elif child.info == "escape":
+                    add_checked(builder, source, child.content, cmap(p))
+                else:
+                    builder.atomic(child.content, cmap(p), self._src_end(cursor))
+            elif kind in ("softbreak", "hardbreak"):
+                p = content.find("\n", cursor)
+                if p < 0:
+                    continue
+                if sup is None:
+                    add_newline(builder, source, self.ends[cmap.line_of(p)])
+                cursor = p + 1
+            elif kind == "code_inline":
+                # Code is not prose: skip the whole span, backticks included.
+                p = self._find(child.markup, cursor)
+                close = _closing_ticks(len(child.markup)).search(content, p + len(child.markup))
+                cursor = close.end() if close else p + len(child.markup) + len(child.content)
+            elif kind == "link_open":
+                href = str(child.attrs.get("href", ""))
+                if child.markup == "autolink" or child.info == "auto":
+                    p = self._find("<", cursor)
+                    q = content.find(">", p)
+                    cursor = q + 1 if q >= 0 else p + 1
+                    at = len(builder)
+                    self.links.append(Link(href, "", at, at, cmap(p), self._src_end(cursor)))
+                    in_autolink = True
+                else:
+                    p = self._find("[", cursor)
+                    open_links.append((href, len(builder), p))
+                    cursor = p + 1
+            elif kind == "link_close":
+                if not open_links:
+                    continue
+                href, text_start, bracket = open_links.pop()
+                close = self._find("]", cursor)
+                cursor = self._link_tail(close)
+                self.links.append(Link(href, "", text_start, len(builder), cmap(bracket), self._src_end(cursor)))
+            elif kind == "image":
+                # Alt text is not prose: skip "![alt](src)" as a whole.
+                p = self._find("![", cursor)
+                close = self._label_end(p + 1)
+                cursor = self._link_tail(close) if close >= 0 else p + 2
+            elif kind == "footnote_ref":
+                label = str(child.meta.get("label", ""))
+                needle = f"[^{label}]"
+                p = self._find(needle, cursor)
+                cursor = p + len(needle)
+                at = len(builder)
+                self.markers.append(Marker(label, at, at, cmap(p), self._src_end(cursor)))
+            elif kind == "html_inline":
+                html = child.content
+                p = self._find(html, cursor)
+                cursor = p + len(html)
+                sup = self._html_inline(html, p, cursor, sup, html_links)
+            # Emphasis and other paired markup have no text of their own.
+        if sup is not None:
+            # An unclosed <sup>: keep what it held as a marker rather than lose it.
+            at = len(builder)
+            self.markers.append(Marker("".join(sup[1]).strip(), at, at, sup[0], self._src_end(len(content))))
+
+    def _html_inline(
+        self, html: str, p: int, end: int, sup: list[Any] | None, html_links: list[tuple[str, int, int]]
+    ) -> list[Any] | None:
+        src_start = self.cmap(p)
+        src_end = self._src_end(end)
+        if html.startswith("<!--"):
+            inner = html[4:-3] if html.endswith("-->") else html[4:]
+            self.comments.append(Comment(inner, src_start, src_end))
+            return sup
+        m = _TAG_RE.match(html)
+        if not m:
+            return sup
+        closing, tag = m.group(1) == "/", m.group(2).lower()
+        at = len(self.builder)
+        if tag == "sup":
+            if not closing:
+                return [src_start, []]
+            if sup is not None:
+                self.markers.append(Marker("".join(sup[1]).strip(), at, at, sup[0], src_end))
+            return None
+        if sup is not None:
+            return sup
+        if tag == "br" and not closing:
+            self.builder.atomic("\n", src_start, src_end)
+        elif tag == "a" and not closing:
+            href = _HREF_RE.search(html)
+            if href:
+                html_links.append((next(g for g in href.groups() if g is not None), at, src_start))
+        elif tag == "a" and html_links:
+            href_text, text_start, link_start = html_links.pop()
+            self.links.append(Link(href_text, "", text_start, at, link_start, src_end))
+        return sup
+
+
+def _skip_space(text: str, pos: int) -> int:
+    n = len(text)
+    while pos < n and text[pos] in " \t\n":
+        pos += 1
+    return pos
+
+
+def read_markdown(path: str, source: str) -> Document:
+    """Read a Markdown file into prose blocks with exact source maps."""
+    doc = Document(path, source, "markdown")
+    md = _parser()
+    env: dict[str, Any] = {}
+    tokens = md.parse(source, env)
+    starts, ends = line_table(source)
+    # markdown-it replaces NUL with U+FFFD; locate lines in the same text it parsed.
+    parsed = source.replace("\0", "\ufffd") if "\0" in source else source
+
+    quote_depth = 0
+    list_depth = 0
+    footnotes: list[str] = []
+    kind, level = "paragraph", 0
+    row_line, row_cursor = -1, 0
+
+    for tok in tokens:
+        t = tok.type
+        if t == "inline":
+            if not tok.children or tok.map is None:
+                continue
+            line = tok.map[0]
+            if kind == "table_cell":
+                if line != row_line:
+                    row_line, row_cursor = line, starts[line]
+                cmap, row_cursor = _cell_map(parsed, tok.content, line, starts, ends, row_cursor)
+            else:
+                cmap = _content_map(parsed, tok.content, line, tok.map[1], starts, ends)
+            walker = _Inline(md, env, source, ends, tok.content, cmap)
+            walker.walk(tok.children)
+            doc.comments.extend(walker.comments)
+            block_kind = kind
+            label = ""
+            if kind == "paragraph" and footnotes:
+                block_kind, label = "footnote", footnotes[-1]
+            elif kind == "paragraph" and list_depth:
+                block_kind = "list_item"
+            block = finish_block(
+                walker.builder,
+                block_kind,
+                level=level,
+                quoted=quote_depth > 0,
+                list_depth=list_depth if block_kind == "list_item" else 0,
+                label=label,
+                links=walker.links,
+                markers=walker.markers,
+            )
+            if block is not None:
+                doc.blocks.append(block)
+            kind, level = "paragraph", 0
+        elif t == "paragraph_open":
+            kind, level = "paragraph", 0
+        elif t == "heading_open":
+            kind, level = "heading", int(tok.tag[1:]) if tok.tag[1:].isdigit() else 1
+        elif t in ("th_open", "td_open"):
+            kind, level = "table_cell", 0
+        elif t == "blockquote_open":
+            quote_depth += 1
+        elif t == "blockquote_close":
+            quote_depth -= 1
+        elif t in ("bullet_list_open", "ordered_list_open"):
+            list_depth += 1
+        elif t in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+        elif t == "footnote_reference_open":
+            footnotes.append(str(tok.meta.get("label", "")))
+        elif t == "footnote_reference_close":
+            if footnotes:
+                footnotes.pop()
+        elif t == "html_block" and tok.map is not None:
+            _block_comments(doc, source, starts[tok.map[0]], ends[max(tok.map[1] - 1, tok.map[0])])
+        elif t == "front_matter":
+            _front_matter(doc, tok.content)
+    return doc
+
+
+def _block_comments(doc: Document, source: str, start: int, end: int) -> None:
+    """HTML blocks are not prose, but their comments carry suppression directives."""
+    if source.find("<!--", start, end) < 0:
+        return
+    for m in _COMMENT_RE.finditer(source, start, end):
+        doc.comments.append(Comment(m.group(1), m.start(), m.end()))
+
+
+def _front_matter(doc: Document, text: str) -> None:
+    doc.front_matter = text
+    if not text.strip():
+        return
+    import yaml  # only files with front matter pay for the import
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark is not None else ""
+        doc.notices.append(f"front matter is not valid YAML{where}: {getattr(exc, 'problem', None) or exc}")
+        return
+    except (ValueError, TypeError, RecursionError) as exc:
+        doc.notices.append(f"front matter could not be read: {exc}")
+        return
+    if isinstance(data, dict):
+        doc.front_matter_data = data

@@ -1,0 +1,247 @@
+"""The document model: prose blocks of a file with an exact map back to the source.
+
+Readers (one module per format) turn a file into a `Document`. Rules only ever see
+`Block.text`; every position they report is translated back to the original file
+through the block's `SourceMap`, so markup, entities and indentation never shift
+a column.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+class SourceMap:
+    """Maps offsets in a block's prose text to code-point offsets in the source file.
+
+    The map is a list of segments. A *verbatim* segment copies source text one to
+    one; an *atomic* segment stands for a source span that became different text
+    (an HTML entity, a joined line break), so all its characters map to the whole span.
+    """
+
+    __slots__ = ("_length", "_src_ends", "_src_starts", "_text_starts")
+
+    def __init__(self) -> None:
+        self._text_starts: list[int] = []
+        self._src_starts: list[int] = []
+        # -1 marks a verbatim segment; otherwise the exclusive source end of an atomic one.
+        self._src_ends: list[int] = []
+        self._length = 0
+
+    def __len__(self) -> int:
+        return self._length
+
+    def add_verbatim(self, length: int, src_start: int) -> None:
+        if length <= 0:
+            return
+        if self._src_ends and self._src_ends[-1] == -1:
+            # Extend the previous verbatim segment when both sides are contiguous.
+            last = len(self._text_starts) - 1
+            if self._src_starts[last] + (self._length - self._text_starts[last]) == src_start:
+                self._length += length
+                return
+        self._text_starts.append(self._length)
+        self._src_starts.append(src_start)
+        self._src_ends.append(-1)
+        self._length += length
+
+    def add_atomic(self, length: int, src_start: int, src_end: int) -> None:
+        if length <= 0:
+            return
+        self._text_starts.append(self._length)
+        self._src_starts.append(src_start)
+        self._src_ends.append(src_end)
+        self._length += length
+
+    def _segment(self, index: int) -> int:
+        return max(bisect_right(self._text_starts, index) - 1, 0)
+
+    def start(self, index: int) -> int:
+        """Source offset of the character at text `index`."""
+        if not self._text_starts:
+            return 0
+        index = min(max(index, 0), max(self._length - 1, 0))
+        k = self._segment(index)
+        if self._src_ends[k] == -1:
+            return self._src_starts[k] + index - self._text_starts[k]
+        return self._src_starts[k]
+
+    def end(self, index: int) -> int:
+        """Exclusive source offset just after text character `index - 1`."""
+        if not self._text_starts:
+            return 0
+        last = min(max(index - 1, 0), max(self._length - 1, 0))
+        k = self._segment(last)
+        if self._src_ends[k] == -1:
+            return self._src_starts[k] + last - self._text_starts[k] + 1
+        return self._src_ends[k]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Source span (start, exclusive end) of the text span [start, end)."""
+        if end <= start:
+            pos = self.start(start)
+            return pos, pos
+        return self.start(start), self.end(end)
+
+    def is_atomic(self, index: int) -> bool:
+        """True when text `index` comes from an atomic segment (entity, joined break...)."""
+        if not self._text_starts or not 0 <= index < self._length:
+            return False
+        return self._src_ends[self._segment(index)] != -1
+
+    def segments(self) -> Iterator[tuple[int, int, int, int]]:
+        """(text_start, text_end, src_start, src_end) of each segment; src_end is -1 for verbatim ones."""
+        ends = [*self._text_starts[1:], self._length]
+        return zip(self._text_starts, ends, self._src_starts, self._src_ends, strict=True)
+
+
+class BlockBuilder:
+    """Accumulates a block's text and its source map as a reader walks the source."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.map = SourceMap()
+
+    def __len__(self) -> int:
+        return len(self.map)
+
+    def verbatim(self, text: str, src_start: int) -> None:
+        """Text that appears in the source exactly as given, starting at `src_start`."""
+        self.parts.append(text)
+        self.map.add_verbatim(len(text), src_start)
+
+    def atomic(self, text: str, src_start: int, src_end: int) -> None:
+        """Text that stands for the source span [src_start, src_end) as a whole."""
+        self.parts.append(text)
+        self.map.add_atomic(len(text), src_start, src_end)
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+@dataclass(slots=True)
+class Link:
+    """A hyperlink kept as data: rules read it as evidence, never as prose."""
+
+    url: str
+    text: str
+    start: int  # offsets in the block text (the link's visible text); start == end when it has none
+    end: int
+    src_start: int  # offsets of the whole link construct in the source file
+    src_end: int
+
+
+@dataclass(slots=True)
+class Marker:
+    """A reference marker in prose: a footnote reference such as [^1] or <sup>2</sup>."""
+
+    label: str
+    start: int  # offsets in the block text where the marker stands (may be empty)
+    end: int
+    src_start: int
+    src_end: int
+
+
+BLOCK_KINDS = ("heading", "paragraph", "list_item", "table_cell", "footnote", "caption")
+
+
+@dataclass(slots=True)
+class Block:
+    """One unit of prose: a heading, paragraph, list item, table cell or footnote."""
+
+    kind: str
+    text: str
+    map: SourceMap
+    level: int = 0  # heading level (1-6); 0 for other kinds
+    quoted: bool = False  # inside a blockquote
+    list_depth: int = 0  # nesting depth of the list holding it (0 when not in a list)
+    label: str = ""  # footnote label, for kind == "footnote"
+    links: list[Link] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.map.span(start, end)
+
+    @property
+    def src_start(self) -> int:
+        return self.map.start(0)
+
+    @property
+    def src_end(self) -> int:
+        return self.map.end(len(self.text))
+
+
+@dataclass(slots=True)
+class Comment:
+    """A source comment (HTML or Markdown); suppression directives live here."""
+
+    text: str
+    src_start: int
+    src_end: int
+
+
+@dataclass(slots=True)
+class Sentence:
+    """A sentence of a block: [start, end) in the block's text."""
+
+    block_index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Document:
+    """A parsed file: its source text and its prose blocks in reading order."""
+
+    path: str
+    source: str
+    format: str  # "markdown", "html" or "text"
+    blocks: list[Block] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    front_matter: str = ""  # raw front matter text, kept for rules that read metadata
+    front_matter_data: dict[str, Any] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)  # reader warnings (e.g. invalid UTF-8)
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        """Offsets where each line starts; \\n, \\r\\n and a lone \\r end a line."""
+        starts = [0]
+        src = self.source
+        i = src.find("\r")
+        if i < 0:
+            pos = src.find("\n")
+            while pos >= 0:
+                starts.append(pos + 1)
+                pos = src.find("\n", pos + 1)
+            return starts
+        # A regex scan, not a per-character loop: this runs on every file with \r line ends.
+        starts.extend(m.end() for m in _LINE_BREAK.finditer(src))
+        return starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a source offset; columns count code points."""
+        starts = self.line_starts
+        line = bisect_right(starts, offset) - 1
+        return line + 1, offset - starts[line] + 1
+
+    @cached_property
+    def block_sentences(self) -> list[list[Sentence]]:
+        """Sentences of each block, indexed like `blocks`; split once, on first use."""
+        from healthlint.document.sentences import split_sentences
+
+        return [
+            [Sentence(index, start, end, block.text[start:end]) for start, end in split_sentences(block.text)]
+            for index, block in enumerate(self.blocks)
+        ]
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        return [s for block in self.block_sentences for s in block]

@@ -1,0 +1,1 @@
+"""The engine: rulesets from YAML, rule selection, linting documents, suppressions."""

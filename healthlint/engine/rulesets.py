@@ -1,0 +1,118 @@
+"""Loading rulesets: YAML files of rules, validated and compiled once per process.
+
+A ruleset file:
+
+    ruleset: claims                 # its name; full rule ids are "<ruleset>/<id>"
+    description: ...
+    defaults: {category: absolute-claim, severity: warning, kind: pattern}
+    terms: {disease: [insomnia, flu, ...]}   # shared lists, used as {{disease}} in patterns
+    rules:
+      - id: guaranteed-outcome
+        ...
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+from healthlint.engine.yamlload import YamlError, YamlList, YamlMap, load_yaml
+from healthlint.errors import RulesetError
+from healthlint.kinds import KINDS, kind_class
+from healthlint.kinds.base import Rule, SpecReader
+
+RULESET_KEYS = ("ruleset", "description", "defaults", "terms", "rules", "source")
+
+
+@dataclass
+class Ruleset:
+    name: str
+    path: str
+    description: str = ""
+    rules: list[Rule] = field(default_factory=list)
+
+
+def builtin_dir() -> Path:
+    """Where the shipped rulesets live: inside the wheel, or at the top of a source checkout."""
+    packaged = Path(str(files("healthlint"))) / "rulesets"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "rulesets"
+
+
+def builtin_names() -> list[str]:
+    return sorted(p.stem for p in builtin_dir().glob("*.yaml"))
+
+
+def resolve(name_or_path: str, base: Path) -> Path:
+    """A built-in ruleset name, or a path (relative to the config that named it)."""
+    if not name_or_path.endswith((".yaml", ".yml")) and "/" not in name_or_path:
+        path = builtin_dir() / f"{name_or_path}.yaml"
+        if not path.is_file():
+            raise RulesetError(name_or_path, None, None,
+                               f"no built-in ruleset of that name (built-in: {', '.join(builtin_names())})")
+        return path
+    path = (base / name_or_path).resolve()
+    if not path.is_file():
+        raise RulesetError(str(path), None, None, "ruleset file not found")
+    return path
+
+
+def load_ruleset(path: Path) -> Ruleset:
+    stat = path.stat()
+    return _load_cached(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _load_cached(path: str, _mtime: int, _size: int) -> Ruleset:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulesetError(path, None, None, f"cannot read: {exc}") from None
+    try:
+        data = load_yaml(text)
+    except YamlError as exc:
+        raise RulesetError(path, exc.line, None, exc.problem) from None
+    if not isinstance(data, YamlMap):
+        raise RulesetError(path, 1, None, "a ruleset must be a mapping with 'ruleset' and 'rules'")
+    top = SpecReader(data, path)
+    name = top.text("ruleset", required=True)
+    description = top.text("description", "")
+    default_source = top.text("source", "")
+    defaults = top.mapping("defaults")
+    terms = _read_terms(top, path)
+    rules_data = top.get("rules", list, required=True)
+    top.check_unknown(RULESET_KEYS)
+    ruleset = Ruleset(name=name, path=path, description=description)
+    seen: dict[str, int] = {}
+    for index, item in enumerate(rules_data):
+        line = rules_data.item_lines[index] if isinstance(rules_data, YamlList) else data.line
+        if not isinstance(item, YamlMap):
+            raise RulesetError(path, line, "rules", f"rule {index + 1} must be a mapping")
+        spec = YamlMap({**defaults, **item})
+        spec.line = item.line
+        spec.key_lines = {**{k: defaults.line_of(k) for k in defaults}, **item.key_lines}
+        if default_source and "source" not in spec:
+            spec["source"] = default_source
+        kind = spec.get("kind")
+        if not isinstance(kind, str):
+            raise RulesetError(path, spec.line, "kind", f"missing or invalid rule kind (one of: {', '.join(KINDS)})")
+        cls = kind_class(kind)
+        if cls is None:
+            raise RulesetError(path, spec.line_of("kind"), "kind",
+                               f"unknown rule kind '{kind}' (one of: {', '.join(KINDS)})")
+        rule = cls(spec, name, path, terms)
+        if rule.id in seen:
+            raise RulesetError(path, spec.line_of("id"), "id",
+                               f"duplicate rule id '{rule.id}' (first at line {seen[rule.id]})")
+        seen[rule.id] = spec.line
+        ruleset.rules.append(rule)
+    return ruleset
+
+
+def _read_terms(top: SpecReader, path: str) -> dict[str, list[str]]:
+    terms_map = top.mapping("terms")
+    reader = SpecReader(terms_map, path)
+    return {key: reader.texts(key) for key in terms_map}

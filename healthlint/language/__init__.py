@@ -1,0 +1,1 @@
+"""What defuses a claim in its own clause: negation, hedges, quotation, questions."""

@@ -1,0 +1,105 @@
+"""Negation, hedge and quotation scope for claim rules.
+
+Negation follows NegEx (Chapman et al., 2001): a trigger phrase ("not", "no",
+"does not", "without") a few words before the claim, in the same clause, negates
+it; termination terms ("but", "however") and clause punctuation end the scope.
+Hedge cues follow the CoNLL-2010 / BioScope cue lists ("may", "might", "suggest",
+"appear", "possible"), scoped to the clause that holds the claim.
+"""
+
+from __future__ import annotations
+
+import regex
+
+# Words or marks that end a clause: NegEx termination terms plus clause punctuation.
+CLAUSE_BREAK = regex.compile(
+    r"[;:()\[\]!?]|,(?!\d)|\s[–—-]\s|—|\.(?=\s|$)|\n\s*\n"
+    r"|\b(?:but|however|although|though|whereas|while|yet|unlike|except|instead)\b",
+    regex.IGNORECASE,
+)
+
+# NegEx-style pre-triggers, written for marketing prose.
+NEGATION = regex.compile(
+    r"\b(?:not(?!\s+(?:only|just|merely|to\s+mention))|no(?!\s+(?:doubt|wonder|longer|more|matter))"
+    r"|never|neither|nor|without|none|cannot|can't|won't|isn't|aren't|wasn't|weren't"
+    r"|doesn't|don't|didn't|hasn't|haven't|shouldn't|wouldn't|couldn't|mustn't"
+    r"|fails? to|failed to|unable to|unlikely to|rather than|instead of|lack of|lacks)\b"
+    r"|n't\b",
+    regex.IGNORECASE,
+)
+NEGATION_WINDOW_WORDS = 6
+# A coordinated series just before the match ("not intended to diagnose, treat, cure, or
+# prevent"): a negation before the series scopes over all of it, commas notwithstanding.
+SERIES_TAIL = regex.compile(r"(?:[\w'-]+,\s+)+(?:(?:and|or|nor)\s+)?$")
+
+# Hedge cues (BioScope / CoNLL-2010), limited to ones that weaken a claim of efficacy.
+HEDGE = regex.compile(
+    r"\b(?:may|might|could|possibly|perhaps|potentially|probably|likely|unlikely|uncertain"
+    r"|suggests?|suggested|suggesting|appears? to|seems? to|indicates?|in some (?:people|cases|patients)"
+    r"|some (?:people|patients|users|studies|evidence)|for some|varies|vary|differ|depending"
+    r"|not (?:everyone|all)|limited evidence|more research|preliminary|early evidence)\b",
+    regex.IGNORECASE,
+)
+
+QUOTES = {'"': '"', "“": "”", "«": "»", "„": "“"}
+ATTRIBUTION = regex.compile(
+    r"(?:[—–-]\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*\s*$)|\b(?:says?|said|claims?|told|according to|calls? it)\b",
+)
+
+
+def clause_bounds(text: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
+    """The clause around text[start:end], within [lo, hi) (usually the sentence)."""
+    hi = len(text) if hi is None else hi
+    clause_start = lo
+    for found in CLAUSE_BREAK.finditer(text, lo, start):
+        clause_start = found.end()
+    found = CLAUSE_BREAK.search(text, end, hi)
+    clause_end = found.start() if found else hi
+    return clause_start, clause_end
+
+
+def negated(text: str, clause_start: int, start: int, lo: int = 0) -> bool:
+    """A negation trigger within a few words before the match, in its clause."""
+    series = SERIES_TAIL.search(text, lo, start)
+    if series is not None and series.start() < clause_start:
+        start = series.start()
+        clause_start = lo
+        for found in CLAUSE_BREAK.finditer(text, lo, start):
+            clause_start = found.end()
+    before = text[clause_start:start]
+    words = before.split()
+    if not words:
+        return False
+    window = " ".join(words[-NEGATION_WINDOW_WORDS:])
+    return NEGATION.search(window) is not None
+
+
+def hedged(text: str, clause_start: int, clause_end: int, start: int, end: int) -> bool:
+    """A hedge cue in the clause, outside the matched words themselves."""
+    return (HEDGE.search(text, clause_start, start) is not None
+            or HEDGE.search(text, end, clause_end) is not None)
+
+
+def quoted(text: str, lo: int, start: int, end: int) -> bool:
+    """The match stands inside quotation marks opened earlier in the same sentence."""
+    open_char = ""
+    for index in range(lo, start):
+        char = text[index]
+        if open_char:
+            if char == QUOTES[open_char] or (open_char == '"' and char == '"'):
+                open_char = ""
+        elif char in QUOTES:
+            open_char = char
+    if not open_char:
+        return False
+    closer = QUOTES[open_char]
+    return closer in text[end:] or '"' in text[end:]
+
+
+def attributed(sentence: str) -> bool:
+    """Reported speech: the sentence attributes its words to somebody else."""
+    return ATTRIBUTION.search(sentence) is not None
+
+
+def question(sentence: str) -> bool:
+    return sentence.rstrip().rstrip("\"'”’)").endswith("?")

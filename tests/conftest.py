@@ -1,0 +1,49 @@
+"""Shared test helpers: the repository layout and a way to run the CLI in-process."""
+
+from __future__ import annotations
+
+import io
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from healthlint.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+SHARED = REPO.parent / "shared"
+EVAL_DOCS = SHARED / "eval" / "docs"
+SHARED_SEEDS = SHARED / "seeds"
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """Run `healthlint ARGS…` in this process; `stdin=` feeds text to '-'."""
+
+    def run(*args: str, stdin: str | None = None) -> CliResult:
+        if stdin is not None:
+            fake = io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8")
+            monkeypatch.setattr(sys, "stdin", fake)
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse exits for --help/--version and usage errors
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,802 @@
+"""Format readers: prose blocks, exact source maps, links, markers, comments, front matter."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from healthlint.document.html import read_html
+from healthlint.document.load import BinaryFileError, decode, format_for, parse
+from healthlint.document.markdown import read_markdown
+from healthlint.document.model import Block, Document
+from healthlint.document.text import read_text
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+READERS = {"markdown": read_markdown, "html": read_html, "text": read_text}
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def assert_exact(doc: Document) -> None:
+    """Every verbatim character maps to itself in the source; positions never go back."""
+    src = doc.source
+    for block in doc.blocks:
+        assert block.text, "blocks are never empty"
+        assert block.text == block.text.strip(), f"block text is trimmed: {block.text!r}"
+        previous = -1
+        for i, ch in enumerate(block.text):
+            pos = block.map.start(i)
+            assert pos >= previous, f"source offsets go back at {i} in {block.text!r}"
+            previous = pos
+            if not block.map.is_atomic(i):
+                assert src[pos] == ch, f"{block.text!r}[{i}] maps to {src[pos]!r} at {pos}"
+        for link in block.links:
+            assert 0 <= link.start <= link.end <= len(block.text)
+            assert 0 <= link.src_start <= link.src_end <= len(src)
+            assert link.text == block.text[link.start : link.end]
+        for marker in block.markers:
+            assert 0 <= marker.start <= marker.end <= len(block.text)
+            assert 0 <= marker.src_start < marker.src_end <= len(src)
+    for comment in doc.comments:
+        assert src.startswith("<!", comment.src_start)
+        assert src[comment.src_end - 1] == ">"
+
+
+def block_with(doc: Document, needle: str) -> Block:
+    for block in doc.blocks:
+        if needle in block.text:
+            return block
+    raise AssertionError(f"no block contains {needle!r}: {[b.text for b in doc.blocks]}")
+
+
+def source_of(doc: Document, needle: str) -> str:
+    """The source text behind the first occurrence of `needle` in the prose."""
+    block = block_with(doc, needle)
+    start = block.text.index(needle)
+    a, b = block.span(start, start + len(needle))
+    return doc.source[a:b]
+
+
+def position_of(doc: Document, needle: str) -> tuple[int, int]:
+    """1-based (line, column) of `needle` in the prose, through the source map."""
+    block = block_with(doc, needle)
+    offset = block.map.start(block.text.index(needle))
+    if doc.source.count(needle) == 1:
+        # Cross-check: a needle that is verbatim and unique in the source maps onto it.
+        assert offset == doc.source.index(needle)
+    return doc.position(offset)
+
+
+def texts(doc: Document) -> list[str]:
+    return [block.text for block in doc.blocks]
+
+
+# --- Markdown -----------------------------------------------------------------------------
+
+
+def test_markdown_emphasis_maps_exactly() -> None:
+    src = "Meet the gummy that is **clinically proven** to _ease_ stress.\n"
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    assert texts(doc) == ["Meet the gummy that is clinically proven to ease stress."]
+    assert source_of(doc, "clinically proven") == "clinically proven"
+    # A span that crosses markup covers the markup in the source.
+    assert source_of(doc, "proven to ease") == "proven** to _ease"
+    assert position_of(doc, "stress") == (1, 56)
+
+
+def test_markdown_headings_atx_and_setext() -> None:
+    src = "# CalmRoot *Gummies* #\n\nSleep Support\n=============\n\n### Why it works\n"
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    assert [(b.kind, b.level, b.text) for b in doc.blocks] == [
+        ("heading", 1, "CalmRoot Gummies"),
+        ("heading", 1, "Sleep Support"),
+        ("heading", 3, "Why it works"),
+    ]
+    assert position_of(doc, "Why") == (6, 5)
+
+
+def test_markdown_inline_link() -> None:
+    src = 'A [2021 review](https://doi.org/10.1000/xyz "The review") found a small benefit.'
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    block = doc.blocks[0]
+    assert block.text == "A 2021 review found a small benefit."
+    (link,) = block.links
+    assert link.url == "https://doi.org/10.1000/xyz"
+    assert link.text == "2021 review"
+    assert src[link.src_start : link.src_end] == '[2021 review](https://doi.org/10.1000/xyz "The review")'
+    # Text after the link is aligned after the URL, never inside it.
+    assert source_of(doc, "found a small") == "found a small"
+
+
+def test_markdown_link_text_with_markup_and_parentheses_in_url() -> None:
+    src = "See [the **CDC** page](https://example.org/a_(b)) and [this](<https://x.example/a b>) too."
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    block = doc.blocks[0]
+    assert block.text == "See the CDC page and this too."
+    assert [link.text for link in block.links] == ["the CDC page", "this"]
+    assert src[block.links[0].src_start : block.links[0].src_end] == "[the **CDC** page](https://example.org/a_(b))"
+    assert source_of(doc, "and this too") == "and [this](<https://x.example/a b>) too"
+
+
+def test_markdown_reference_link() -> None:
+    src = "Read the [lifeline guide][988] or the [FAQ].\n\n[988]: https://988lifeline.example/\n[faq]: /faq\n"
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    assert texts(doc) == ["Read the lifeline guide or the FAQ."]
+    links = doc.blocks[0].links
+    assert [(link.url, link.text) for link in links] == [
+        ("https://988lifeline.example/", "lifeline guide"),
+        ("/faq", "FAQ"),
+    ]
+    assert src[links[0].src_start : links[0].src_end] == "[lifeline guide][988]"
+    assert src[links[1].src_start : links[1].src_end] == "[FAQ]"
+
+
+def test_markdown_entities_are_atomic() -> None:
+    src = "Zinc &amp; elderberry &#8212; now &ndash; in drops &bogus; too."
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    block = doc.blocks[0]
+    assert block.text == "Zinc & elderberry — now – in drops &bogus; too."
+    amp = block.text.index("&")
+    assert block.map.is_atomic(amp)
+    assert src[slice(*block.span(amp, amp + 1))] == "&amp;"
+    dash = block.text.index("—")
+    assert src[slice(*block.span(dash, dash + 1))] == "&#8212;"
+    assert source_of(doc, "– in") == "&ndash; in"
+    # An unknown entity is plain text.
+    assert not block.map.is_atomic(block.text.index("&bogus;"))
+
+
+def test_markdown_backslash_escapes_map_to_the_escaped_character() -> None:
+    src = r"100\% natural, \*not\* a cure \[sic\]."
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    block = doc.blocks[0]
+    assert block.text == "100% natural, *not* a cure [sic]."
+    assert src[block.map.start(block.text.index("%"))] == "%"
+    assert src[block.map.start(block.text.index("*"))] == "*"
+    assert source_of(doc, "*not*") == r"*not\*"
+
+
+def test_markdown_blockquote_prefixes_are_skipped() -> None:
+    src = '> "I was off my anxiety medication in two weeks.\n>   CalmRoot changed my life!"\n> — Sarah K.\n'
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    (block,) = doc.blocks
+    assert block.quoted
+    assert block.text == '"I was off my anxiety medication in two weeks.\nCalmRoot changed my life!"\n— Sarah K.'
+    assert position_of(doc, "CalmRoot") == (2, 5)
+    assert position_of(doc, "Sarah") == (3, 5)
+    # The soft break maps to the source newline.
+    nl = block.text.index("\n")
+    assert src[block.map.start(nl)] == "\n"
+
+
+def test_markdown_nested_blockquote_and_lazy_line() -> None:
+    src = "> > Deep quote line\nlazy continuation\n"
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    assert doc.blocks[0].quoted
+    assert doc.blocks[0].text == "Deep quote line\nlazy continuation"
+
+
+def test_markdown_lists_and_indentation() -> None:
+    src = (
+        "Why customers love it:\n\n"
+        "- Vegan and gluten free\n"
+        "  with no dyes\n"
+        "    - Works for *everyone*\n"
+        "1. First step\n"
+        "2. Second step\n"
+    )
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    items = [(b.kind, b.list_depth, b.text) for b in doc.blocks]
+    assert items == [
+        ("paragraph", 0, "Why customers love it:"),
+        ("list_item", 1, "Vegan and gluten free\nwith no dyes"),
+        ("list_item", 2, "Works for everyone"),
+        ("list_item", 1, "First step"),
+        ("list_item", 1, "Second step"),
+    ]
+    assert position_of(doc, "with no dyes") == (4, 3)
+    assert position_of(doc, "everyone") == (5, 18)
+
+
+def test_markdown_table_cells() -> None:
+    src = "| Product | Claim |\n|---|:---:|\n| Drops | a \\| b |\n| Drops | Cures colds |\n"
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        ("table_cell", "Product"),
+        ("table_cell", "Claim"),
+        ("table_cell", "Drops"),
+        ("table_cell", "a | b"),
+        ("table_cell", "Drops"),
+        ("table_cell", "Cures colds"),
+    ]
+    # Equal cells in one row or in different rows keep their own positions.
+    assert position_of(doc, "Cures") == (4, 11)
+    pipe_cell = doc.blocks[3]
+    assert src[pipe_cell.map.start(2)] == "|"
+    assert src[pipe_cell.map.start(4)] == "b"
+
+
+def test_markdown_crlf_and_lone_cr() -> None:
+    src = "First line of copy\r\nsecond line.\r\n\r\nOld Mac line\rnext line\r"
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    first, second = doc.blocks
+    assert first.text == "First line of copy\nsecond line."
+    assert second.text == "Old Mac line\nnext line"
+    nl = first.text.index("\n")
+    assert not first.map.is_atomic(nl)
+    assert first.map.start(nl) == src.index("\r\n") + 1
+    lone = second.text.index("\n")
+    assert second.map.is_atomic(lone)
+    assert src[second.map.start(lone)] == "\r"
+    assert position_of(doc, "next line") == (5, 1)
+
+
+def test_markdown_hard_breaks() -> None:
+    src = "Call us today.  \nWe answer fast.\\\nAlways.\n"
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    assert doc.blocks[0].text == "Call us today.\nWe answer fast.\nAlways."
+
+
+def test_markdown_code_is_not_prose() -> None:
+    src = (
+        "Take `two gummies` daily.\n\n"
+        "```text\nBatch note: the word cure must never appear.\n```\n\n"
+        "    indented code says cure too\n\n"
+        "Our ``double `tick` code`` ends here.\n"
+    )
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    assert texts(doc) == ["Take  daily.", "Our  ends here."]
+    assert position_of(doc, "ends here") == (9, 28)
+
+
+def test_markdown_images_are_not_prose() -> None:
+    src = "![Cures anxiety fast](hero.png) Real [![logo](l.png) text](https://example.org) here.\n"
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    assert texts(doc) == ["Real  text here."]
+    assert doc.blocks[0].links[0].text == " text"
+
+
+def test_markdown_front_matter() -> None:
+    src = "---\ntitle: CalmRoot\ntags: [sleep, stress]\n---\n\n# CalmRoot\n"
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    assert doc.front_matter == "title: CalmRoot\ntags: [sleep, stress]"
+    assert doc.front_matter_data == {"title": "CalmRoot", "tags": ["sleep", "stress"]}
+    assert texts(doc) == ["CalmRoot"]
+    assert "title" not in " ".join(texts(doc))
+
+
+def test_markdown_front_matter_errors_become_notices() -> None:
+    doc = read_markdown("a.md", "---\ntitle: [unclosed\n---\n\nBody text.\n")
+    assert doc.front_matter_data == {}
+    assert len(doc.notices) == 1
+    assert "front matter" in doc.notices[0]
+    assert texts(doc) == ["Body text."]
+    scalar = read_markdown("a.md", "---\njust a string\n---\n\nBody.\n")
+    assert scalar.front_matter == "just a string"
+    assert scalar.front_matter_data == {}
+    assert scalar.notices == []
+
+
+def test_markdown_comments_block_and_inline() -> None:
+    src = (
+        "<!-- healthlint-disable claims/guaranteed -->\n"
+        "Guaranteed relief <!-- healthlint-disable-next-line citations/statistic --> for all.\n\n"
+        "<!--\nmulti-line note\n-->\n"
+    )
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    assert [c.text for c in doc.comments] == [
+        " healthlint-disable claims/guaranteed ",
+        " healthlint-disable-next-line citations/statistic ",
+        "\nmulti-line note\n",
+    ]
+    for comment in doc.comments:
+        assert src[comment.src_start : comment.src_end] == f"<!--{comment.text}-->"
+    assert "healthlint" not in " ".join(texts(doc))
+
+
+def test_markdown_html_blocks_are_not_prose() -> None:
+    src = '<div class="banner">\nCures everything!\n</div>\n\nReal copy.\n'
+    doc = read_markdown("a.md", src)
+    assert texts(doc) == ["Real copy."]
+
+
+def test_markdown_autolinks_and_bare_urls() -> None:
+    src = "Sources: <https://pubmed.example/123>, https://www.cdc.example/flu and www.nih.example/page.\n"
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    block = doc.blocks[0]
+    assert "http" not in block.text and "www" not in block.text
+    assert block.text == "Sources: ,  and ."
+    urls = [link.url for link in block.links]
+    assert urls == ["https://pubmed.example/123", "https://www.cdc.example/flu", "www.nih.example/page"]
+    for link in block.links:
+        assert link.start == link.end
+        assert link.text == ""
+    assert src[block.links[0].src_start : block.links[0].src_end] == "<https://pubmed.example/123>"
+    assert src[block.links[1].src_start : block.links[1].src_end] == "https://www.cdc.example/flu"
+    # The trailing period is sentence punctuation, not part of the URL.
+    assert src[block.links[2].src_start : block.links[2].src_end] == "www.nih.example/page"
+    assert block.text[block.links[2].start :] == "."
+
+
+def test_markdown_url_as_link_text_is_not_prose() -> None:
+    src = "Cure details: [https://shop.example/cure-flu](https://shop.example/cure-flu).\n"
+    doc = read_markdown("a.md", src)
+    block = doc.blocks[0]
+    assert block.text == "Cure details: ."
+    assert [link.url for link in block.links] == ["https://shop.example/cure-flu"]
+
+
+def test_markdown_footnotes_and_sup_markers() -> None:
+    src = (
+        "Adults reported lower stress scores.[^1] Sleep improved too.<sup>2</sup>\n\n"
+        "[^1]: Chandra K, et al. A randomized trial. 2012.\n"
+        "    https://pubmed.example/23439798/\n"
+    )
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    body, note = doc.blocks
+    assert body.text == "Adults reported lower stress scores. Sleep improved too."
+    assert [(m.label, src[m.src_start : m.src_end]) for m in body.markers] == [("1", "[^1]"), ("2", "<sup>2</sup>")]
+    assert body.markers[0].start == body.text.index(" Sleep")
+    assert note.kind == "footnote"
+    assert note.label == "1"
+    assert note.text == "Chandra K, et al. A randomized trial. 2012."
+    assert [link.url for link in note.links] == ["https://pubmed.example/23439798/"]
+
+
+def test_markdown_footnote_reference_without_definition_is_a_marker() -> None:
+    doc = read_markdown("a.md", "Most users slept better.[^7]\n")
+    assert doc.blocks[0].text == "Most users slept better."
+    assert [m.label for m in doc.blocks[0].markers] == ["7"]
+
+
+def test_markdown_inline_html_tags() -> None:
+    src = 'Call <b>now</b>.<br>Open <a href="https://clinic.example/hours">daily</a>.\n'
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    block = doc.blocks[0]
+    assert block.text == "Call now.\nOpen daily."
+    assert block.map.is_atomic(block.text.index("\n"))
+    assert [(link.url, link.text) for link in block.links] == [("https://clinic.example/hours", "daily")]
+
+
+def test_markdown_tabs_and_unicode() -> None:
+    src = "-\tÉlan vital™ drops\n\n>\tQuoted\ttab — ok 😀 end\n"
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    assert texts(doc) == ["Élan vital™ drops", "Quoted\ttab — ok 😀 end"]
+    assert position_of(doc, "end") == (3, 21)
+
+
+def test_markdown_realistic_page_positions() -> None:
+    src = (
+        "---\ntitle: ShieldUp Drops\n---\n\n"
+        "# ShieldUp *Elderberry* Drops\n\n"
+        "Cold season is here. ShieldUp **may help prevent the flu** and\n"
+        "fights infections &mdash; before they start.[^a]\n\n"
+        '> "Nobody in my family got sick!" &ndash; Jenna\n\n'
+        "| Bundle | Price |\n|---|---|\n| One bottle | $29 |\n\n"
+        "<!-- healthlint-disable-next-line claims/best -->\n"
+        "Doctors agree it is the best defense ([source](https://example.org/flu)).\n\n"
+        "[^a]: Internal data, 2025.\n"
+    )
+    doc = read_markdown("drops.md", src)
+    assert_exact(doc)
+    assert position_of(doc, "may help prevent the flu") == (7, 33)
+    assert position_of(doc, "before they start") == (8, 27)
+    assert position_of(doc, "Nobody") == (10, 4)
+    assert position_of(doc, "One bottle") == (14, 3)
+    assert position_of(doc, "the best defense") == (17, 21)
+    assert doc.position(doc.comments[0].src_start) == (16, 1)
+    assert [b.kind for b in doc.blocks] == [
+        "heading",
+        "paragraph",
+        "paragraph",
+        "table_cell",
+        "table_cell",
+        "table_cell",
+        "table_cell",
+        "paragraph",
+        "footnote",
+    ]
+
+
+# --- HTML ---------------------------------------------------------------------------------
+
+
+def test_html_blocks_and_kinds() -> None:
+    src = (
+        "<!DOCTYPE html><html><head><title>Title cures</title><style>p{}</style></head>\n"
+        "<body>\n<h1>Ketamine <em>Infusions</em></h1>\n"
+        "<p>Tired of feeling <strong>hopeless</strong>?</p>\n"
+        "<ul>\n  <li>One bottle: $29</li>\n  <li>Three <ol><li>nested</li></ol></li>\n</ul>\n"
+        "<table><tr><th>Dose</th><td>600 mg</td></tr></table>\n"
+        "<dl><dt>Term</dt><dd>Definition</dd></dl>\n"
+        "<figure><img src=x alt='Cures all'><figcaption>Our clinic</figcaption></figure>\n"
+        "<blockquote>Simply gone. <p>Inner para.</p></blockquote>\n"
+        "<div>Loose text in a div.</div>\n"
+        "</body></html>\n"
+    )
+    doc = read_html("a.html", src)
+    assert_exact(doc)
+    got = [(b.kind, b.level, b.list_depth, b.quoted, b.text) for b in doc.blocks]
+    assert got == [
+        ("heading", 1, 0, False, "Ketamine Infusions"),
+        ("paragraph", 0, 0, False, "Tired of feeling hopeless?"),
+        ("list_item", 0, 1, False, "One bottle: $29"),
+        ("list_item", 0, 1, False, "Three"),
+        ("list_item", 0, 2, False, "nested"),
+        ("table_cell", 0, 0, False, "Dose"),
+        ("table_cell", 0, 0, False, "600 mg"),
+        ("paragraph", 0, 0, False, "Term"),
+        ("paragraph", 0, 0, False, "Definition"),
+        ("caption", 0, 0, False, "Our clinic"),
+        ("paragraph", 0, 0, True, "Simply gone."),
+        ("paragraph", 0, 0, True, "Inner para."),
+        ("paragraph", 0, 0, False, "Loose text in a div."),
+    ]
+    assert position_of(doc, "hopeless") == (4, 29)
+
+
+def test_html_skipped_elements() -> None:
+    src = (
+        "<p>Visible <script>var cure = 1;</script>copy <code>cure()</code>here"
+        "<span hidden>secret cure</span>.</p>\n"
+        "<noscript>Enable JS to cure</noscript><template><p>cure</p></template>\n"
+        "<svg><text>cure</text></svg><pre>cure\ncode</pre><p hidden>hidden cure</p>\n"
+        "<textarea>cure</textarea><kbd>cure</kbd><p>End.</p>\n"
+    )
+    doc = read_html("a.html", src)
+    assert_exact(doc)
+    assert texts(doc) == ["Visible copy here.", "End."]
+
+
+def test_html_entities_and_breaks() -> None:
+    src = "<p>Zinc &amp; C &mdash; &#8212; &#x2014; &copy 2026 &bogus; done<br>next &nbsp;line</p>"
+    doc = read_html("a.html", src)
+    assert_exact(doc)
+    block = doc.blocks[0]
+    assert block.text == "Zinc & C — — — © 2026 &bogus; done\nnext \xa0line"
+    for entity in ("&amp;", "&mdash;", "&#8212;", "&#x2014;", "&copy"):
+        start = src.index(entity)
+        index = next(i for i in range(len(block.text)) if block.map.start(i) == start)
+        assert block.map.is_atomic(index)
+        assert src[slice(*block.span(index, index + 1))] == entity
+    br = block.text.index("\n")
+    assert src[slice(*block.span(br, br + 1))] == "<br>"
+    assert not block.map.is_atomic(block.text.index("&bogus;"))
+
+
+def test_html_whitespace_and_indentation_collapse_to_newline() -> None:
+    src = "<ul>\r\n  <li>Return to normal activity\r\n      within a week</li>\n</ul>"
+    doc = read_html("a.html", src)
+    assert_exact(doc)
+    (block,) = doc.blocks
+    assert block.text == "Return to normal activity\nwithin a week"
+    assert position_of(doc, "within") == (3, 7)
+
+
+def test_html_links_markers_comments() -> None:
+    src = (
+        "<p>Studies show 70% respond.<sup><a href='#r1'>1</a></sup> Learn more on our "
+        '<a href="https://clinic.example/science">science page</a>.</p>\n'
+        "<!-- healthlint-disable claims/guaranteed -->\n"
+        "<p>Source: https://pubmed.example/1.</p>"
+    )
+    doc = read_html("a.html", src)
+    assert_exact(doc)
+    first, second = doc.blocks
+    assert first.text == "Studies show 70% respond. Learn more on our science page."
+    (marker,) = first.markers
+    assert marker.label == "1"
+    assert src[marker.src_start : marker.src_end] == "<sup><a href='#r1'>1</a></sup>"
+    (link,) = first.links
+    assert link.url == "https://clinic.example/science"
+    assert link.text == "science page"
+    assert src[link.src_start : link.src_end] == '<a href="https://clinic.example/science">science page</a>'
+    (comment,) = doc.comments
+    assert comment.text == " healthlint-disable claims/guaranteed "
+    assert src[comment.src_start : comment.src_end] == "<!-- healthlint-disable claims/guaranteed -->"
+    assert second.text == "Source: ."
+    assert [link.url for link in second.links] == ["https://pubmed.example/1"]
+
+
+def test_html_inline_code_does_not_split_a_paragraph() -> None:
+    doc = read_html("a.html", "<p>Use <code>x</code> daily and <b>rest</b> well.</p>")
+    assert texts(doc) == ["Use  daily and rest well."]
+
+
+def test_html_unclosed_and_misnested_tags() -> None:
+    src = "<div><p>First para<p>Second <b>bold <i>both</b> end</i>\n<li>stray item<td>cell</div></span>after"
+    doc = read_html("a.html", src)
+    assert_exact(doc)
+    assert texts(doc) == ["First para", "Second bold both end", "stray item", "cell", "after"]
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "",
+        "<",
+        "<<<>>>",
+        "</p></div></html>",
+        "<p",
+        "<!-- unclosed comment",
+        "<![CDATA[ x ]]> text",
+        "<!doctype><?xml?><p>ok</p>",
+        "<script>never closed",
+        "&#99999999999; &#x; &; &amp",
+        "<a href>no value</a><sup>",
+        "<p>\x00 nul \ufffd</p>",
+        "<svg/><sup/>Text after self-closing",
+        "<head>unclosed head<body><p>Body</p>",
+    ],
+)
+def test_html_garbage_never_raises(src: str) -> None:
+    doc = read_html("a.html", src)
+    assert_exact(doc)
+
+
+def test_html_self_closing_sup_and_svg_do_not_swallow_text() -> None:
+    doc = read_html("a.html", "<p><svg/>Text after<sup/> icons.</p>")
+    assert texts(doc) == ["Text after icons."]
+
+
+def test_html_eval_page_positions() -> None:
+    src = (
+        "<html>\n<body>\n<h1>Ketamine Infusions</h1>\n"
+        "<p>Our infusions offer <strong>guaranteed relief</strong>\nfrom depression.</p>\n"
+        '<blockquote>"After three infusions it was gone." &mdash; Mark T.</blockquote>\n'
+        "<p>Open 9 a.m. to 5 p.m.</p>\n</body>\n</html>\n"
+    )
+    doc = read_html("k.html", src)
+    assert_exact(doc)
+    assert position_of(doc, "guaranteed relief") == (4, 32)
+    assert position_of(doc, "from depression") == (5, 1)
+    assert block_with(doc, "After three").quoted
+
+
+# --- plain text ---------------------------------------------------------------------------
+
+
+def test_text_paragraphs_headings_and_bullets() -> None:
+    src = (
+        "10.15.2025\n\n7 mins\n\nThe Speed Difference\n\n"
+        "While SSRIs take weeks, ketamine can lift depression within hours. Patients notice.\n\n"
+        "In simpler terms:\n\n"
+        "  •  Traditional antidepressants: boost chemicals\n\n"
+        "  •  Ketamine: repairs neural connections\n\n"
+        "2. Look Beyond Monoamines\n\n"
+        "If serotonin has not worked, explore other options.\n"
+    )
+    doc = read_text("a.txt", src)
+    assert_exact(doc)
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        ("heading", "10.15.2025"),
+        ("heading", "7 mins"),
+        ("heading", "The Speed Difference"),
+        ("paragraph", "While SSRIs take weeks, ketamine can lift depression within hours. Patients notice."),
+        ("paragraph", "In simpler terms:"),
+        ("list_item", "Traditional antidepressants: boost chemicals"),
+        ("list_item", "Ketamine: repairs neural connections"),
+        ("list_item", "Look Beyond Monoamines"),
+        ("paragraph", "If serotonin has not worked, explore other options."),
+    ]
+    assert doc.blocks[0].level == 2
+    assert position_of(doc, "Ketamine: repairs") == (13, 6)
+
+
+def test_text_bullet_markers_are_excluded() -> None:
+    src = "What to expect:\n• One\n◦ Two nested\n▪ Three\n- Four\n* Five\n– Six\n1) Seven\n12. Twelve\n"
+    doc = read_text("a.txt", src)
+    assert_exact(doc)
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        ("paragraph", "What to expect:"),
+        ("list_item", "One"),
+        ("list_item", "Two nested"),
+        ("list_item", "Three"),
+        ("list_item", "Four"),
+        ("list_item", "Five"),
+        ("list_item", "Six"),
+        ("list_item", "Seven"),
+        ("list_item", "Twelve"),
+    ]
+    assert doc.blocks[2].list_depth == 2
+    assert doc.blocks[1].list_depth == 1
+
+
+def test_text_hard_wrap_join_rules() -> None:
+    src = (
+        "Treatment-resistant depression is commonly defined as a disorder that does\n"
+        "Not respond to two trials of medication, per the long line rule.\n"
+        "short line without punctuation\n"
+        "continues in lowercase here.\n"
+        "Short Title Line\n"
+        "Next paragraph starts here.\n"
+        "Ends with a colon:\n"
+        "new block after colon.\n"
+    )
+    doc = read_text("a.txt", src)
+    assert_exact(doc)
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        (
+            "paragraph",
+            "Treatment-resistant depression is commonly defined as a disorder that does\n"
+            "Not respond to two trials of medication, per the long line rule.",
+        ),
+        ("paragraph", "short line without punctuation\ncontinues in lowercase here."),
+        ("heading", "Short Title Line"),
+        ("paragraph", "Next paragraph starts here."),
+        ("paragraph", "Ends with a colon:"),
+        ("paragraph", "new block after colon."),
+    ]
+    joined = doc.blocks[0]
+    nl = joined.text.index("\n")
+    assert doc.source[joined.map.start(nl)] == "\n"
+
+
+def test_text_wrapped_bullet_and_indented_continuation() -> None:
+    src = "- A bullet that wraps onto\n    the next line with indentation\n- Second\n"
+    doc = read_text("a.txt", src)
+    assert_exact(doc)
+    assert texts(doc) == ["A bullet that wraps onto\nthe next line with indentation", "Second"]
+    assert position_of(doc, "the next") == (2, 5)
+
+
+def test_text_line_endings_tabs_and_closing_quotes() -> None:
+    src = "He said “try it.”\r\nNext block here\r\n\r\nOld mac\rline two.\r\tTabbed\tline."
+    doc = read_text("a.txt", src)
+    assert_exact(doc)
+    assert texts(doc) == ["He said “try it.”", "Next block here", "Old mac\nline two.", "Tabbed\tline."]
+    assert doc.blocks[1].kind == "heading"
+    mac = doc.blocks[2]
+    assert mac.map.is_atomic(mac.text.index("\n"))
+    assert position_of(doc, "Tabbed") == (6, 2)
+
+
+def test_text_last_short_line_is_not_a_heading() -> None:
+    doc = read_text("a.txt", "Book your consultation today.\n\nWe're now accepting new patients\n")
+    assert [b.kind for b in doc.blocks] == ["paragraph", "paragraph"]
+
+
+def test_text_bare_urls_are_links() -> None:
+    src = "Read more at https://www.clinic.example/nyc/depression, or visit www.clinic.example.\n"
+    doc = read_text("a.txt", src)
+    assert_exact(doc)
+    block = doc.blocks[0]
+    assert block.text == "Read more at , or visit ."
+    assert [link.url for link in block.links] == ["https://www.clinic.example/nyc/depression", "www.clinic.example"]
+    assert [src[link.src_start : link.src_end] for link in block.links] == [link.url for link in block.links]
+    assert block.links[0].start == block.text.index(",")
+
+
+def test_text_url_only_block_is_dropped_and_empty_input() -> None:
+    assert texts(read_text("a.txt", "https://example.org/only\n\nReal text.")) == ["Real text."]
+    assert read_text("a.txt", "").blocks == []
+    assert read_text("a.txt", "\n\n \t\n").blocks == []
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
+def test_format_for() -> None:
+    assert format_for("docs/page.md") == "markdown"
+    assert format_for("PAGE.MARKDOWN") == "markdown"
+    assert format_for("a/b.HTM") == "html"
+    assert format_for("x.html") == "html"
+    assert format_for("notes.txt") == "text"
+    assert format_for("README") == "text"
+    assert format_for("data.rst") == "text"
+
+
+def test_decode() -> None:
+    assert decode("plain é".encode()) == ("plain é", [])
+    assert decode(b"\xef\xbb\xbfBOM text") == ("BOM text", [])
+    assert decode("utf16 é".encode("utf-16")) == ("utf16 é", [])
+    assert decode(b"\xfe\xff" + "be é".encode("utf-16-be")) == ("be é", [])
+    assert decode("no bom here".encode("utf-16-le")) == ("no bom here", [])
+    text, notices = decode(b"bad \xff byte")
+    assert text == "bad \ufffd byte"
+    assert notices == ["invalid UTF-8 replaced"]
+    with pytest.raises(BinaryFileError):
+        decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+    assert issubclass(BinaryFileError, ValueError)
+
+
+def test_parse_dispatch() -> None:
+    assert parse("a.md", "# Title").blocks[0].kind == "heading"
+    assert parse("a.html", "<h2>Title</h2>").blocks[0].level == 2
+    assert parse("a.txt", "# Title").blocks[0].text == "# Title"
+    assert parse("a.txt", "# Title", "markdown").format == "markdown"
+    with pytest.raises(ValueError, match="unknown document format"):
+        parse("a.txt", "x", "rtf")
+
+
+def test_text_run_does_not_import_markdown_it() -> None:
+    code = (
+        "import sys\n"
+        "from healthlint.document.load import parse\n"
+        "doc = parse('a.txt', 'Plain copy. More copy.')\n"
+        "doc.sentences\n"
+        "print('markdown_it' in sys.modules, 'html.parser' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+# --- properties over real and generated documents -----------------------------------------
+
+
+def _shared_docs() -> list[Path]:
+    repo_seeds = Path(__file__).resolve().parents[1] / "seeds"
+    paths = sorted((SHARED / "seeds").glob("*.txt")) + sorted((SHARED / "eval" / "docs").glob("*"))
+    paths += sorted(p for p in repo_seeds.glob("*") if p.suffix in (".md", ".html", ".htm", ".txt"))
+    return [p for p in paths if p.is_file()]
+
+
+@pytest.mark.skipif(not _shared_docs(), reason="shared seeds and eval docs not available")
+@pytest.mark.parametrize("path", _shared_docs(), ids=lambda p: p.name)
+@pytest.mark.parametrize("fmt", sorted(READERS))
+def test_shared_documents_map_exactly(path: Path, fmt: str) -> None:
+    source, notices = decode(path.read_bytes())
+    assert notices == []
+    doc = READERS[fmt](str(path), source)
+    assert_exact(doc)
+    if fmt == format_for(str(path)):
+        assert doc.blocks
+        assert not any("://" in b.text for b in doc.blocks)
+
+
+_MD_PIECES = [
+    "word", "Cure", " ", "  ", "\n", "\n\n", "\r\n", "\r", "\t", "*", "**", "_", "`", "``", "[", "]", "(", ")",
+    "![", "](", "https://x.example/a_(b)", "www.y.example", "<", ">", "<!-- c -->", "<sup>1</sup>", "<br>",
+    "&amp;", "&#8212;", "&bogus;", "\\", "\\*", "\\|", "|", "| a | b |\n|---|---|\n", "- ", "1. ", "> ", "# ",
+    "---\n", "```\n", "    ", "[^1]", "[^1]: ", '"t"', "é", "\u00a0", "<https://auto.example>",
+    "<a href='u'>", "</a>", "[r]: /url\n", "[r]", "===", "\x00", "😀",
+]  # fmt: skip
+_HTML_PIECES = [
+    "word", "Cure", " ", "\n", "\r\n", "\t", "<p>", "</p>", "<div>", "</div>", "<li>", "<ul>", "</ul>", "<td>",
+    "<tr>", "<table>", "<h2>", "</h2>", "<br>", "<sup>", "</sup>", '<a href="https://x.example/z">', "</a>",
+    "<script>", "</script>", "<!-- c -->", "&amp;", "&#8212;", "&copy", "&bogus;", "&", "<", ">", "<b>", "</i>",
+    "<span hidden>", "</span>", "<blockquote>", "<code>", "</code>", "<![CDATA[x]]>", "é", "https://u.example/x",
+]  # fmt: skip
+_TEXT_PIECES = [
+    "word", "Cure", "Heading", "end.", "?", ":", " ", "\n", "\n\n", "\r\n", "\r", "\t", "• ", "- ", "1. ", "2) ",
+    "https://a.example/c", "www.q.example.", "é", "\u00a0", "”", "lower", "Upper", "a" * 70,
+]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(sorted(READERS)),
+    st.data(),
+)
+def test_generated_documents_map_exactly(fmt: str, data: st.DataObject) -> None:
+    pieces = {"markdown": _MD_PIECES, "html": _HTML_PIECES, "text": _TEXT_PIECES}[fmt]
+    source = "".join(data.draw(st.lists(st.sampled_from(pieces), max_size=40)))
+    assert_exact(READERS[fmt]("gen", source))
