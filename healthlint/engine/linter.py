@@ -18,6 +18,7 @@ from healthlint.errors import ConfigError, RulesetError
 from healthlint.kinds.base import LintContext, Rule
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+SUPPRESSION_KEY = "#suppression"
 
 
 @dataclass
@@ -94,6 +95,9 @@ class Linter:
         """Findings of every per-file rule on a parsed document, suppressions applied."""
         skipped = self._ignored_for(document.path)
         found = suppression.regions(document) if document.comments else []
+        if collected is not None and (found or skipped):
+            # Corpus findings are made after every file is parsed; keep what silences them.
+            collected[SUPPRESSION_KEY] = (found, skipped)
         out: list[Diagnostic] = []
         for rule in self.rules:
             if skipped and matches_any(skipped, rule):
@@ -153,11 +157,16 @@ class Linter:
                 run.errors.append(result.error)
             else:
                 run.files_checked += 1
+        silenced = {r.path: r.collected[SUPPRESSION_KEY] for r in results if SUPPRESSION_KEY in r.collected}
         for rule in self.rules:
             if not rule.corpus:
                 continue
             data = {r.path: r.collected[rule.id] for r in results if rule.id in r.collected}
             for diagnostic in rule.finish(data, self.context):
+                regions, skipped = silenced.get(diagnostic.path, ([], []))
+                if (skipped and matches_any(skipped, rule)) or (
+                        regions and suppression.suppressed(diagnostic, rule, regions)):
+                    continue
                 diagnostic.severity = self.severity[rule.id]
                 run.diagnostics.append(diagnostic)
         run.diagnostics.sort(key=Diagnostic.sort_key)
