@@ -155,17 +155,12 @@ def run_rules(args: argparse.Namespace) -> int:
     rules = [r for r in load_rules(load_config(args.config)) if r.enabled or args.all]
     if args.format == "json":
         print(json.dumps([{"rule": r.id, "kind": r.kind, "category": r.category, "severity": r.severity,
-                           "summary": summary_of(r.message), "source": r.source} for r in rules], indent=2))
+                           "summary": r.summary, "source": r.source} for r in rules], indent=2))
         return EXIT_OK
     width = max((len(r.id) for r in rules), default=10)
     for r in rules:
-        print(f"{r.id:<{width}}  {r.category:<18}  {r.severity:<7}  {summary_of(r.message)}")
+        print(f"{r.id:<{width}}  {r.category:<18}  {r.severity:<7}  {r.summary}")
     return EXIT_OK
-
-
-def summary_of(message: str) -> str:
-    first = message.replace("{match}", "…").split(". ")[0].strip()
-    return first.rstrip(".") + "."
 
 
 def run_explain(args: argparse.Namespace) -> int:

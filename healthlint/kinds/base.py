@@ -157,6 +157,14 @@ class Rule:
         self.configure(reader)
         reader.check_unknown(COMMON_KEYS)
 
+    @property
+    def summary(self) -> str:
+        """The message's first sentence with the flagged text left out, for listings and docs."""
+        text = " ".join(self.message.split()).replace('"{match}"', "{match}")
+        text = ("The wording" + text[len("{match}"):]) if text.startswith("{match}") else text
+        first = text.replace("{match}", "the wording").split(". ")[0].strip()
+        return first.rstrip(".") + "."
+
     def configure(self, spec: SpecReader) -> None:
         """Read the kind's own keys from `spec` and compile them."""
 
