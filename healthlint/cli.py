@@ -52,6 +52,11 @@ def build_parser() -> Parser:
     check.add_argument("--output-file", "-o", type=Path, metavar="FILE", help="write the report to FILE")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colored text output")
     check.add_argument("--quiet", "-q", action="store_true", help="no notices on stderr")
+    check.add_argument("--no-cache", action="store_true", help="lint every file again, ignoring cached results")
+    check.add_argument("--cache-dir", type=Path, metavar="DIR",
+                       help="where cached results live (default: .healthlint_cache next to the config, or in .)")
+    check.add_argument("--jobs", "-j", type=int, metavar="N",
+                       help="worker processes (default: one per core, used when there are enough files)")
 
     rules = commands.add_parser("rules", help="list the rules the configuration loads")
     rules.add_argument("--format", choices=("text", "json"), default="text")
@@ -118,7 +123,12 @@ def run_check(args: argparse.Namespace) -> int:
         run = linter.finish([result])
     else:
         files, missing = discover(paths, config.exclude, config.root)
-        run = linter.lint_paths(files) if files else RunResult()
+        cache = None
+        if not args.no_cache and files:
+            from healthlint.engine.cache import CACHE_DIR_NAME, ResultCache
+
+            cache = ResultCache(args.cache_dir or config.root / CACHE_DIR_NAME, linter.fingerprint).load()
+        run = linter.lint_paths(files, jobs=args.jobs, cache=cache) if files else RunResult()
         run.errors[:0] = missing
         if not files and not missing:
             run.notices.append(f"no files to check in {', '.join(paths)} "

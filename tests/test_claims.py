@@ -28,7 +28,7 @@ def found(text: str, path: str = "page.md") -> list[tuple[str, str]]:
         ("Made in an FDA-registered facility.", ("fda-status", "FDA-registered")),
         ("Our chiropractic adjustments prevent ear infections in children.",
          ("disease-claim", "prevent ear infections")),
-        ("CBD oil is a natural remedy for anxiety.", ("disease-claim", "natural remedy for anxiety")),
+        ("CBD oil is a natural remedy for anxiety.", ("disease-claim", "remedy for anxiety")),
         ("Ozone therapy eliminates Lyme disease.", ("disease-claim", "eliminates Lyme disease")),
         ("Try our Flu-Away drops.", ("disease-product-name", "Flu-Away")),
     ],

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import fnmatch
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +15,7 @@ from healthlint.diagnostic import SEVERITY_RANK, Diagnostic
 from healthlint.document.load import BinaryFileError, decode, parse
 from healthlint.document.model import Document
 from healthlint.engine import suppression
+from healthlint.engine.cache import ResultCache, digest
 from healthlint.engine.rulesets import builtin_names, load_ruleset, resolve
 from healthlint.engine.selection import matches, matches_any, select_rules, unknown_selectors
 from healthlint.errors import ConfigError, RulesetError
@@ -30,6 +34,7 @@ class FileResult:
     notices: list[str] = field(default_factory=list)
     error: str | None = None
     collected: dict[str, Any] = field(default_factory=dict)
+    digest: str | None = None  # hash of the bytes that were linted, the cache key
 
 
 @dataclass
@@ -59,6 +64,7 @@ class Linter:
     def __init__(self, config: Config | None = None, select: list[str] | None = None,
                  ignore: list[str] | None = None) -> None:
         self.config = config or Config()
+        self.select, self.ignore = select, ignore
         available = load_rules(self.config)
         chosen_select = select if select else self.config.select
         chosen_ignore = [*self.config.ignore, *(ignore or [])]
@@ -115,8 +121,21 @@ class Linter:
     def lint_text(self, text: str, path: str = "-", fmt: str | None = None) -> list[Diagnostic]:
         return self.lint_document(parse(path, text, fmt))
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """A hash of everything that decides the findings besides the file: version, rules, settings."""
+        from healthlint import __version__
+
+        state = hashlib.blake2b(digest_size=16)
+        parts: list[object] = [__version__, self.config.fail_level, sorted(self.config.per_file_ignores.items()),
+                               sorted(self.severity.items()), repr(sorted(self.context.options.items()))]
+        for path in sorted({rule.path for rule in self.rules}):
+            parts.append((path, hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()))
+        state.update(repr(parts).encode("utf-8"))
+        return state.hexdigest()
+
     def lint_bytes(self, path: str, data: bytes, fmt: str | None = None) -> FileResult:
-        result = FileResult(path)
+        result = FileResult(path, digest=digest(data))
         try:
             text, notices = decode(data)
         except BinaryFileError:
@@ -172,8 +191,41 @@ class Linter:
         run.diagnostics.sort(key=Diagnostic.sort_key)
         return run
 
-    def lint_paths(self, files: list[str]) -> RunResult:
-        return self.finish([self.lint_file(path) for path in files])
+    def lint_paths(self, files: list[str], jobs: int | None = None, cache: ResultCache | None = None,
+                   on_result: Callable[[FileResult], None] | None = None) -> RunResult:
+        """Lint files (in worker processes when there are enough), reusing cached results."""
+        from healthlint.engine.parallel import lint_files
+
+        results: dict[str, FileResult] = {}
+        pending = files
+        if cache is not None:
+            pending = []
+            for path in files:
+                hit = self._cached(cache, path)
+                if hit is None:
+                    pending.append(path)
+                else:
+                    results[path] = hit
+                    if on_result:
+                        on_result(hit)
+        for result in lint_files(self, pending, jobs):
+            results[result.path] = result
+            if cache is not None and result.digest is not None:
+                cache.put(result.path, result.digest, result)
+            if on_result:
+                on_result(result)
+        if cache is not None:
+            cache.save()
+        return self.finish([results[path] for path in files if path in results])
+
+    @staticmethod
+    def _cached(cache: ResultCache, path: str) -> FileResult | None:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return None
+        return cache.get(path, digest(data))
 
     def fails(self, diagnostics: list[Diagnostic]) -> bool:
         threshold = SEVERITY_RANK[self.config.fail_level]

@@ -96,9 +96,9 @@ class SpecReader:
             return empty
         return value
 
-    def compile(self, key: str, pattern: str, flags: int = 0) -> regex.Pattern[str]:
+    def compile(self, key: str, pattern: str, flags: int = 0, **lists: list[str]) -> regex.Pattern[str]:
         try:
-            return regex.compile(pattern, flags)
+            return regex.compile(pattern, flags, **lists)
         except regex.error as exc:
             raise self.fail(key, f"invalid regular expression {pattern!r}: {exc}") from None
 
