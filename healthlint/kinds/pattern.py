@@ -29,7 +29,6 @@ TERM_REF = regex.compile(r"\{\{([a-z0-9_]+)\}\}")
 # Separators a multi-word term may have in copy: "side effects", "side-effects". Line breaks
 # are matched as spaces because rules scan the text with newlines blanked (same offsets).
 TERM_SEPARATORS = (" ", "-")
-NEWLINES_AS_SPACES = str.maketrans("\r\n", "  ")
 MAX_VARIANT_SEPARATORS = 3
 
 
@@ -126,7 +125,8 @@ class PatternRule(Rule):
             if not text:
                 continue
             sentences: list[Sentence] | None = None
-            for found in self.regex.finditer(text.translate(NEWLINES_AS_SPACES), timeout=REGEX_TIMEOUT):
+            scan = text.replace("\n", " ").replace("\r", " ") if "\n" in text or "\r" in text else text
+            for found in self.regex.finditer(scan, timeout=REGEX_TIMEOUT):
                 start, end = found.span("flag") if "flag" in found.groupdict() and found.group("flag") else found.span()
                 if start == end:
                     continue
