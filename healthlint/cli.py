@@ -51,7 +51,16 @@ def build_parser() -> Parser:
     check.add_argument("--stdin-filename", metavar="NAME", help="the name (and so the format) of text read from stdin")
     check.add_argument("--output-file", "-o", type=Path, metavar="FILE", help="write the report to FILE")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colored text output")
-    check.add_argument("--quiet", "-q", action="store_true", help="no notices on stderr")
+    check.add_argument("--quiet", "-q", action="store_true", help="no notices or progress bar on stderr")
+    check.add_argument("--statistics", action="store_true",
+                       help="print how many findings each rule made instead of the findings (text or json)")
+    check.add_argument("--no-progress", action="store_true",
+                       help="no progress bar (it shows only on a terminal, and never when CI is set)")
+    baseline = check.add_mutually_exclusive_group()
+    baseline.add_argument("--baseline", type=Path, metavar="FILE",
+                          help="report only findings that are not recorded in this baseline file")
+    baseline.add_argument("--write-baseline", type=Path, metavar="FILE",
+                          help="record today's findings in FILE (for --baseline) and exit 0")
     check.add_argument("--no-cache", action="store_true", help="lint every file again, ignoring cached results")
     check.add_argument("--cache-dir", type=Path, metavar="DIR",
                        help="where cached results live (default: .healthlint_cache next to the config, or in .)")
@@ -66,6 +75,10 @@ def build_parser() -> Parser:
     explain = commands.add_parser("explain", help="explain one rule: what, why, source, examples")
     explain.add_argument("rule", metavar="RULE")
     explain.add_argument("--config", type=Path, metavar="FILE")
+
+    server = commands.add_parser("server", help="run the language server (LSP) on stdin/stdout, for editors")
+    server.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default; for editors "
+                        "that always pass it)")
     return parser
 
 
@@ -79,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_rules(args)
         if args.command == "explain":
             return run_explain(args)
+        if args.command == "server":
+            return run_server(args)
         parser.print_help()
         return EXIT_ERROR
     except HealthlintError as exc:
@@ -103,14 +118,22 @@ def run_check(args: argparse.Namespace) -> int:
     from healthlint.config import load_config
     from healthlint.discovery import discover
     from healthlint.engine.linter import Linter, RunResult
+    from healthlint.progress import ProgressBar, wanted
     from healthlint.reporters import Summary, reporter
 
+    if args.statistics and args.format not in ("text", "json"):
+        raise HealthlintError("--statistics prints text or json (use --format text or --format json)")
     started = time.perf_counter()
     config = load_config(args.config)
     if args.fail_level:
         config.fail_level = args.fail_level
     config.extend_select = [*config.extend_select, *_csv(args.extend_select)]
-    linter = Linter(config, select=_csv(args.select) or None, ignore=_csv(args.ignore))
+    bar = ProgressBar(0, sys.stderr, enabled=wanted(sys.stderr, disabled=args.no_progress or args.quiet))
+    from healthlint.engine.cache import CACHE_DIR_NAME
+
+    # Compiled rulesets and per-file results are both cached here, unless --no-cache.
+    cache_dir = None if args.no_cache else (args.cache_dir or config.root / CACHE_DIR_NAME)
+    linter = Linter(config, select=_csv(args.select) or None, ignore=_csv(args.ignore), compiled_cache=cache_dir)
     paths = args.paths or ["."]
     if "-" in paths:
         if len(paths) > 1:
@@ -124,24 +147,46 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         files, missing = discover(paths, config.exclude, config.root)
         cache = None
-        if not args.no_cache and files:
-            from healthlint.engine.cache import CACHE_DIR_NAME, ResultCache
+        if cache_dir is not None and files:
+            from healthlint.engine.cache import ResultCache
 
-            cache = ResultCache(args.cache_dir or config.root / CACHE_DIR_NAME, linter.fingerprint).load()
-        run = linter.lint_paths(files, jobs=args.jobs, cache=cache) if files else RunResult()
+            cache = ResultCache(cache_dir, linter.fingerprint).load()
+        bar.total = len(files)
+        run = (linter.lint_paths(files, jobs=args.jobs, cache=cache, on_result=lambda result: bar.advance(result.path))
+               if files else RunResult())
         run.errors[:0] = missing
         if not files and not missing:
             run.notices.append(f"no files to check in {', '.join(paths)} "
                                "(looked for .md, .markdown, .html, .htm, .txt)")
+    bar.close()
     if not args.quiet:
         for notice in run.notices:
             print(f"healthlint: warning: {notice}", file=sys.stderr)
     for error in run.errors:
         print(f"healthlint: error: {error}", file=sys.stderr)
+    diagnostics = run.diagnostics
+    if args.write_baseline:
+        from healthlint import baseline
+
+        recorded = baseline.write(args.write_baseline, diagnostics)
+        print(f"healthlint: recorded {recorded} finding{'s' if recorded != 1 else ''} in {args.write_baseline}",
+              file=sys.stderr)
+        return EXIT_ERROR if run.errors else EXIT_OK
+    if args.baseline:
+        from healthlint import baseline
+
+        diagnostics = baseline.new_findings(diagnostics, args.baseline)
     to_terminal = args.output_file is None and sys.stdout.isatty()
     color = args.color == "always" or (args.color == "auto" and to_terminal and not os.environ.get("NO_COLOR"))
-    summary = Summary(files_checked=run.files_checked, seconds=time.perf_counter() - started, color=color)
-    output = reporter(args.format)(run.diagnostics, summary)
+    summary = Summary(files_checked=run.files_checked, seconds=time.perf_counter() - started, color=color,
+                      rules=rule_metadata(linter.rules, linter.severity) if args.format == "sarif" else {},
+                      paths=[args.stdin_filename or "-"] if "-" in paths else list(files))
+    if args.statistics:
+        from healthlint.reporters import statistics
+
+        output = statistics.render(diagnostics, summary, args.format)
+    else:
+        output = reporter(args.format)(diagnostics, summary)
     if args.output_file:
         from healthlint.fileio import write_atomic
 
@@ -151,7 +196,7 @@ def run_check(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     if run.errors:
         return EXIT_ERROR
-    if linter.fails(run.diagnostics) and not args.exit_zero:
+    if linter.fails(diagnostics) and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
 
@@ -184,6 +229,30 @@ def run_explain(args: argparse.Namespace) -> int:
     if not found:
         raise HealthlintError(f"unknown rule '{args.rule}' (see 'healthlint rules')")
     print("\n\n".join(explanation(rule) for rule in found))
+    return EXIT_OK
+
+
+def rule_metadata(rules: Sequence[object], severity: dict[str, str]) -> dict[str, dict[str, object]]:
+    """What reporters may say about each rule (SARIF's rule descriptors), by id; `severity` as configured."""
+    from healthlint.kinds.base import Rule
+
+    out: dict[str, dict[str, object]] = {}
+    for rule in rules:
+        assert isinstance(rule, Rule)
+        out[rule.id] = {"summary": rule.summary, "why": " ".join(rule.why.split()), "source": rule.source,
+                        "url": rule.url, "category": rule.category, "severity": severity.get(rule.id, rule.severity),
+                        "kind": rule.kind, "help": explanation(rule)}
+    return out
+
+
+def run_server(args: argparse.Namespace) -> int:
+    try:
+        import pygls  # noqa: F401  (only to give a helpful message when the extra is missing)
+    except ImportError:
+        raise HealthlintError("'healthlint server' needs the lsp extra: pip install 'healthlint[lsp]'") from None
+    from healthlint.server import serve
+
+    serve()
     return EXIT_OK
 
 

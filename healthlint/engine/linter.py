@@ -45,14 +45,14 @@ class RunResult:
     files_checked: int = 0
 
 
-def load_rules(config: Config) -> list[Rule]:
+def load_rules(config: Config, compiled_cache: Path | None = None) -> list[Rule]:
     """Every rule the config's rulesets define; a later rule with the same id replaces an earlier one."""
     names: list[str] = []
     for entry in [*config.rulesets, *config.extend_rulesets]:
         names.extend(builtin_names() if entry == "default" else [entry])
     by_id: dict[str, Rule] = {}
     for entry in names:
-        ruleset = load_ruleset(resolve(entry, config.root))
+        ruleset = load_ruleset(resolve(entry, config.root), compiled_cache)
         for rule in ruleset.rules:
             by_id[rule.id] = rule
     return list(by_id.values())
@@ -62,10 +62,10 @@ class Linter:
     """Lints documents with the rules a configuration selects."""
 
     def __init__(self, config: Config | None = None, select: list[str] | None = None,
-                 ignore: list[str] | None = None) -> None:
+                 ignore: list[str] | None = None, compiled_cache: Path | None = None) -> None:
         self.config = config or Config()
         self.select, self.ignore = select, ignore
-        available = load_rules(self.config)
+        available = load_rules(self.config, compiled_cache)
         chosen_select = select if select else self.config.select
         chosen_ignore = [*self.config.ignore, *(ignore or [])]
         typos = unknown_selectors([*chosen_select, *chosen_ignore, *self.config.extend_select], available)

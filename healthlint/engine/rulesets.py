@@ -13,6 +13,9 @@ A ruleset file:
 
 from __future__ import annotations
 
+import hashlib
+import pickle
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -20,6 +23,7 @@ from pathlib import Path
 
 from healthlint.engine.yamlload import YamlError, YamlList, YamlMap, load_yaml
 from healthlint.errors import RulesetError
+from healthlint.fileio import write_atomic_bytes
 from healthlint.kinds import KINDS, kind_class
 from healthlint.kinds.base import Rule, SpecReader
 
@@ -60,9 +64,49 @@ def resolve(name_or_path: str, base: Path) -> Path:
     return path
 
 
-def load_ruleset(path: Path) -> Ruleset:
+def load_ruleset(path: Path, compiled_cache: Path | None = None) -> Ruleset:
+    """A validated, compiled ruleset; with `compiled_cache`, reused across processes.
+
+    Compiling the rules' regular expressions is most of a one-file run's start-up, and
+    `regex` patterns pickle as their compiled code, so a pickled ruleset loads without
+    recompiling. The pickle is keyed by the file's bytes and the code that compiles it.
+    """
     stat = path.stat()
-    return _load_cached(str(path), stat.st_mtime_ns, stat.st_size)
+    if compiled_cache is None:
+        return _load_cached(str(path), stat.st_mtime_ns, stat.st_size)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RulesetError(str(path), None, None, f"cannot read: {exc.strerror or exc}") from None
+    key = hashlib.blake2b(data + _code_stamp().encode() + str(path).encode(), digest_size=16).hexdigest()
+    pickled = compiled_cache / f"rules-{key}.pickle"
+    try:
+        with pickled.open("rb") as handle:
+            cached = pickle.load(handle)
+        if isinstance(cached, Ruleset):
+            return cached
+    except Exception:  # absent or unreadable: compile it
+        pass
+    ruleset = _load_cached(str(path), stat.st_mtime_ns, stat.st_size)
+    try:
+        compiled_cache.mkdir(parents=True, exist_ok=True)
+        write_atomic_bytes(pickled, pickle.dumps(ruleset, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # a rule that cannot be pickled, or a read-only cache: just do not cache
+        pass
+    return ruleset
+
+
+@lru_cache(maxsize=1)
+def _code_stamp() -> str:
+    """Versions and source files that decide what a compiled ruleset contains."""
+    import regex
+
+    from healthlint import __version__
+
+    package = Path(__file__).resolve().parents[1]
+    sources = sorted([*package.glob("kinds/*.py"), *package.glob("language/*.py"), *package.glob("engine/*.py")])
+    stamps = [f"{p.name}:{p.stat().st_mtime_ns}" for p in sources]
+    return "|".join([__version__, regex.__version__, sys.version, *stamps])
 
 
 @lru_cache(maxsize=64)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import import_module
+from typing import Any
 
 from healthlint.diagnostic import Diagnostic
 
 FORMATS: dict[str, str] = {
     "text": "healthlint.reporters.text",
     "json": "healthlint.reporters.json",
+    "sarif": "healthlint.reporters.sarif",
+    "github": "healthlint.reporters.github",
+    "junit": "healthlint.reporters.junit",
 }
 
 
@@ -21,6 +25,11 @@ class Summary:
     files_checked: int = 0
     seconds: float = 0.0
     color: bool = False
+    # Metadata of the rules that ran, by rule id (summary, why, source, url, category, severity, kind),
+    # filled by the CLI for formats that describe rules (SARIF); reporters never import rules.
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Every file the run linted, findings or not (JUnit lists clean files as passing test cases).
+    paths: list[str] = field(default_factory=list)
 
 
 Render = Callable[[list[Diagnostic], Summary], str]

@@ -1,0 +1,88 @@
+"""SARIF 2.1.0 (OASIS), the format code-scanning services read (GitHub, GitLab, Azure DevOps).
+
+One run: `tool.driver.rules` describes every rule that ran (from `Summary.rules`, which the CLI
+fills), each result points at its rule by id and index. healthlint columns count Unicode code
+points, and SARIF's default is UTF-16 code units, so the run says `columnKind: unicodeCodePoints`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePath
+from typing import Any
+from urllib.parse import quote
+
+from healthlint import __version__
+from healthlint.diagnostic import Diagnostic
+from healthlint.reporters import Summary
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+# Relative paths are relative to where healthlint ran, normally the repository root.
+SOURCE_ROOT = "%SRCROOT%"
+
+
+def render(diagnostics: list[Diagnostic], summary: Summary) -> str:
+    rule_ids = sorted(set(summary.rules) | {d.rule for d in diagnostics})
+    index = {rule_id: position for position, rule_id in enumerate(rule_ids)}
+    run: dict[str, Any] = {
+        "tool": {"driver": {
+            "name": "healthlint",
+            "version": __version__,
+            "semanticVersion": __version__,
+            "rules": [_rule(rule_id, summary.rules.get(rule_id, {})) for rule_id in rule_ids],
+        }},
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(d, index[d.rule]) for d in diagnostics],
+    }
+    log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+def _rule(rule_id: str, meta: dict[str, Any]) -> dict[str, Any]:
+    summary = meta.get("summary") or rule_id
+    descriptor: dict[str, Any] = {
+        "id": rule_id,
+        "name": rule_id.rsplit("/", 1)[-1],
+        "shortDescription": {"text": summary},
+        "fullDescription": {"text": meta.get("why") or summary},
+    }
+    if meta.get("url"):
+        descriptor["helpUri"] = meta["url"]
+    if meta.get("help"):
+        descriptor["help"] = {"text": meta["help"]}
+    if meta.get("severity"):
+        descriptor["defaultConfiguration"] = {"level": LEVELS[meta["severity"]]}
+    properties = {key: meta[key] for key in ("category", "kind", "source") if meta.get(key)}
+    tags = [tag for tag in ("health-copy", meta.get("category"), rule_id.split("/", 1)[0]) if tag]
+    descriptor["properties"] = {"tags": tags, **properties}
+    return descriptor
+
+
+def _result(d: Diagnostic, rule_index: int) -> dict[str, Any]:
+    region = {"startLine": d.line, "startColumn": d.column, "endLine": d.end_line, "endColumn": d.end_column,
+              "snippet": {"text": d.match}}
+    result: dict[str, Any] = {
+        "ruleId": d.rule,
+        "ruleIndex": rule_index,
+        "level": LEVELS[d.severity],
+        "message": {"text": d.message},
+        "locations": [{"physicalLocation": {"artifactLocation": artifact_location(d.path), "region": region}}],
+    }
+    properties: dict[str, Any] = {"category": d.category}
+    for key in ("suggestion", "disclaimer", "url"):
+        value = getattr(d, key)
+        if value:
+            properties[key] = value
+    if d.metrics:
+        properties["metrics"] = d.metrics
+    result["properties"] = properties
+    return result
+
+
+def artifact_location(path: str) -> dict[str, str]:
+    """A URI for a path: absolute paths as file: URIs, relative ones against the source root."""
+    pure = PurePath(path)
+    if pure.is_absolute():
+        return {"uri": pure.as_uri()}
+    return {"uri": quote(pure.as_posix(), safe="/"), "uriBaseId": SOURCE_ROOT}
