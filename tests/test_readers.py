@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from healthlint.document.html import read_html
 from healthlint.document.load import BinaryFileError, decode, format_for, parse
 from healthlint.document.markdown import read_markdown
-from healthlint.document.model import Block, Document
+from healthlint.document.model import Block, Document, SourceMap
 from healthlint.document.text import read_text
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -45,7 +45,30 @@ def assert_exact(doc: Document) -> None:
             assert 0 <= marker.src_start < marker.src_end <= len(src)
     for comment in doc.comments:
         assert src.startswith("<!", comment.src_start)
-        assert src[comment.src_end - 1] == ">"
+        # An unclosed "<!--" runs to the end of its file or HTML block.
+        assert src[comment.src_end - 1] == ">" or "-->" not in src[comment.src_start : comment.src_end]
+    assert_links(doc)
+
+
+def assert_links(doc: Document) -> None:
+    """`Document.links`: every block link once, plus loose links, in source order, inside the source."""
+    src = doc.source
+    listed = doc.links
+    assert [link.src_start for link in listed] == sorted(link.src_start for link in listed)
+    ids = {id(link) for link in listed}
+    for block in doc.blocks:
+        for link in block.links:
+            assert id(link) in ids or any(
+                other.src_start == link.src_start and other.url == link.url for other in listed
+            ), f"{link} missing from Document.links"
+    for link in listed:
+        assert 0 <= link.src_start <= link.src_end <= len(src)
+        if link.start == -1:
+            assert link.end == -1
+            assert link.text == ""
+    for link in doc.loose_links + doc.marker_links:
+        assert link.start == link.end == -1
+        assert link in listed
 
 
 def block_with(doc: Document, needle: str) -> Block:
@@ -317,10 +340,112 @@ def test_markdown_comments_block_and_inline() -> None:
     assert "healthlint" not in " ".join(texts(doc))
 
 
-def test_markdown_html_blocks_are_not_prose() -> None:
-    src = '<div class="banner">\nCures everything!\n</div>\n\nReal copy.\n'
+def test_markdown_html_blocks_are_prose_in_reading_order() -> None:
+    src = (
+        '<div class="banner">\nCures <b>everything</b> &mdash; fast!\n</div>\n\n'
+        "Real copy.\n\n"
+        "<p>Studies show 70% of patients respond.<sup>1</sup></p>\n\n"
+        "<details>\n<summary>Is it safe?</summary>\n\nIt has **no side effects**.\n\n</details>\n\n"
+        "<table>\n  <tr><th>Dose</th><td>600 mg daily</td></tr>\n</table>\n"
+    )
     doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        ("paragraph", "Cures everything — fast!"),
+        ("paragraph", "Real copy."),
+        ("paragraph", "Studies show 70% of patients respond."),
+        ("paragraph", "Is it safe?"),
+        ("paragraph", "It has no side effects."),
+        ("table_cell", "Dose"),
+        ("table_cell", "600 mg daily"),
+    ]
+    assert position_of(doc, "Cures") == (2, 1)
+    assert source_of(doc, "everything — fast") == "everything</b> &mdash; fast"
+    assert position_of(doc, "Studies show") == (7, 4)
+    assert [(m.label, src[m.src_start : m.src_end]) for m in doc.blocks[2].markers] == [("1", "<sup>1</sup>")]
+    assert position_of(doc, "600 mg") == (17, 24)
+
+
+def test_markdown_html_block_after_a_leading_comment_is_prose() -> None:
+    # CommonMark makes the whole line an HTML block when it starts with a comment.
+    src = (
+        "<!-- healthlint-disable-next-line claims/guaranteed --> Guaranteed relief for all.\n\n"
+        "<!-- wp:paragraph --><p>Doctors agree it works.</p><!-- /wp:paragraph -->\n"
+    )
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    assert texts(doc) == ["Guaranteed relief for all.", "Doctors agree it works."]
+    assert position_of(doc, "Guaranteed") == (1, 57)
+    assert [c.text for c in doc.comments] == [
+        " healthlint-disable-next-line claims/guaranteed ",
+        " wp:paragraph ",
+        " /wp:paragraph ",
+    ]
+    for comment in doc.comments:
+        assert src[comment.src_start : comment.src_end] == f"<!--{comment.text}-->"
+
+
+def test_markdown_html_blocks_exclude_script_style_code_and_hidden() -> None:
+    src = (
+        "<script>\nvar claim = 'cures cancer';\n</script>\n\n"
+        "<style>p::after { content: 'cure'; }</style>\n\n"
+        "<div>Take <code>cure()</code> daily.<span hidden>Cures all</span></div>\n\n"
+        "<pre>\ncure\n</pre>\n"
+    )
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    assert texts(doc) == ["Take  daily."]
+
+
+def test_markdown_html_blocks_in_blockquotes_lists_and_footnotes() -> None:
+    src = (
+        "> <div>\n"
+        "> Nobody in my family\n"
+        ">   got <b>sick</b> &amp; we\n"
+        "> felt great.</div>\n\n"
+        "- <p>Fast relief</p>\n\n"
+        "  - <div>Nested <em>claim</em>\n"
+        "    on two lines</div>\n\n"
+        "Data are limited.[^1]\n\n"
+        "[^1]: <p>Internal survey, 2025.</p>\n"
+    )
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    got = [(b.kind, b.list_depth, b.quoted, b.label, b.text) for b in doc.blocks]
+    assert got == [
+        ("paragraph", 0, True, "", "Nobody in my family\ngot sick & we\nfelt great."),
+        ("list_item", 1, False, "", "Fast relief"),
+        ("list_item", 2, False, "", "Nested claim\non two lines"),
+        ("paragraph", 0, False, "", "Data are limited."),
+        ("footnote", 0, False, "1", "Internal survey, 2025."),
+    ]
+    # The "> " prefixes are never prose, and every word sits where it is in the source.
+    assert ">" not in doc.blocks[0].text
+    assert position_of(doc, "got") == (3, 5)
+    assert position_of(doc, "felt great") == (4, 3)
+    assert position_of(doc, "on two lines") == (9, 5)
+    assert source_of(doc, "sick & we") == "sick</b> &amp; we"
+
+
+def test_markdown_html_block_with_crlf_and_tabs() -> None:
+    src = "<div>\r\n\tFirst line of copy\r\n\tsecond line.\r\n</div>\r\n\r\n>\t<p>Tab\tquote</p>\r\n"
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    assert texts(doc) == ["First line of copy\nsecond line.", "Tab\tquote"]
+    first = doc.blocks[0]
+    assert src[first.map.start(first.text.index("\n"))] == "\n"
+    assert position_of(doc, "second") == (3, 2)
+    assert position_of(doc, "Tab") == (6, 6)
+
+
+def test_markdown_unclosed_comment_block_is_not_prose() -> None:
+    src = "Real copy.\n\n<!-- draft notes\nCures everything, says the draft.\n"
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
     assert texts(doc) == ["Real copy."]
+    (comment,) = doc.comments
+    assert comment.text == " draft notes\nCures everything, says the draft."
+    assert comment.src_start == src.index("<!--")
 
 
 def test_markdown_autolinks_and_bare_urls() -> None:
@@ -561,6 +686,18 @@ def test_html_garbage_never_raises(src: str) -> None:
     assert_exact(doc)
 
 
+def test_html_empty_and_unclosed_comments_are_not_prose() -> None:
+    src = "<p>Before<!-->after<!--->end.</p>\n<p>Kept.</p><!-- draft: cures everything\n<p>Never shown.</p>"
+    doc = read_html("a.html", src)
+    assert_exact(doc)
+    assert texts(doc) == ["Beforeafterend.", "Kept."]
+    assert [(c.text, src[c.src_start : c.src_end]) for c in doc.comments] == [
+        ("", "<!-->"),
+        ("", "<!--->"),
+        (" draft: cures everything\n<p>Never shown.</p>", "<!-- draft: cures everything\n<p>Never shown.</p>"),
+    ]
+
+
 def test_html_self_closing_sup_and_svg_do_not_swallow_text() -> None:
     doc = read_html("a.html", "<p><svg/>Text after<sup/> icons.</p>")
     assert texts(doc) == ["Text after icons."]
@@ -700,6 +837,140 @@ def test_text_url_only_block_is_dropped_and_empty_input() -> None:
     assert read_text("a.txt", "\n\n \t\n").blocks == []
 
 
+# --- document links and source-map edges ----------------------------------------------------
+
+
+def test_markdown_document_links_include_dropped_paragraphs() -> None:
+    src = (
+        "[![CalmRoot seal](seal.png)](https://seal.example/verify)\n\n"
+        "https://pubmed.example/123\n\n"
+        "[https://shop.example/cure](https://shop.example/cure)\n\n"
+        "See the <https://cdc.example/flu> page, www.nih.example/x and [our FAQ](/faq).\n\n"
+        '<div><a href="https://partner.example">Partner clinic</a></div>\n\n'
+        '<p><a href="https://icon.example"><img src="i.png"></a></p>\n\n'
+        'Visit <a href="https://open.example">our partner\n\nNext paragraph.\n'
+    )
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    assert [(link.url, link.start) for link in doc.links] == [
+        ("https://seal.example/verify", -1),
+        ("https://pubmed.example/123", -1),
+        ("https://shop.example/cure", -1),
+        ("https://cdc.example/flu", 8),
+        ("www.nih.example/x", 15),
+        ("/faq", 20),
+        ("https://partner.example", 0),
+        ("https://icon.example", -1),
+        ("https://open.example", 6),
+    ]
+    spans = [src[link.src_start : link.src_end] for link in doc.links]
+    assert spans[:3] == [
+        "[![CalmRoot seal](seal.png)](https://seal.example/verify)",
+        "https://pubmed.example/123",
+        "[https://shop.example/cure](https://shop.example/cure)",
+    ]
+    assert spans[7] == '<a href="https://icon.example"><img src="i.png"></a>'
+    # Block.links is unchanged: the blocks hold only the links of their own prose.
+    see = block_with(doc, "See the")
+    assert [link.url for link in see.links] == ["https://cdc.example/flu", "www.nih.example/x", "/faq"]
+    assert all(link in doc.links for link in see.links)
+    assert [(link.url, link.text) for link in block_with(doc, "Partner").links] == [
+        ("https://partner.example", "Partner clinic")
+    ]
+    # An <a href> left open in a paragraph runs to the end of that paragraph.
+    (open_link,) = block_with(doc, "Visit").links
+    assert open_link.text == "our partner"
+    assert src[open_link.src_start : open_link.src_end] == '<a href="https://open.example">our partner'
+
+
+def test_html_document_links() -> None:
+    src = (
+        '<p>Studies show 70% respond.<sup><a href="https://pubmed.example/9">9</a></sup></p>\n'
+        '<a href="https://clinic.example/team"><h3>Our team</h3><br><p>Board-certified doctors.</p><br></a>\n'
+        '<a href="https://social.example/clinic"><svg><path d="M0"/></svg></a>\n'
+        "<p>https://fda.example/warning</p>\n"
+        '<p>Read <a href="/a">one <a href="/b">two</a>.</p>\n'
+    )
+    doc = read_html("a.html", src)
+    assert_exact(doc)
+    assert [(link.url, link.start) for link in doc.links] == [
+        ("https://pubmed.example/9", -1),
+        ("https://clinic.example/team", 0),
+        ("https://social.example/clinic", -1),
+        ("https://fda.example/warning", -1),
+        ("/a", 5),
+        ("/b", 9),
+    ]
+    # The reference marker keeps its place; its link is beside it, in no block's text.
+    first = doc.blocks[0]
+    assert first.links == []
+    assert [m.label for m in first.markers] == ["9"]
+    (marker_link,) = doc.marker_links
+    assert src[marker_link.src_start : marker_link.src_end] == '<a href="https://pubmed.example/9">9</a>'
+    assert [link.url for link in doc.loose_links] == ["https://social.example/clinic", "https://fda.example/warning"]
+    # A linked card: each block holds the link, the document lists it once.
+    assert [link.url for link in block_with(doc, "Our team").links] == ["https://clinic.example/team"]
+    assert [link.url for link in block_with(doc, "Board-certified").links] == ["https://clinic.example/team"]
+    # A new <a> closes an open one.
+    assert [(link.url, link.text) for link in block_with(doc, "Read").links] == [("/a", "one "), ("/b", "two")]
+
+
+def test_markdown_marker_links() -> None:
+    src = (
+        'Most adults sleep better.<sup><a href="https://pubmed.example/4">4</a></sup> Ask us.\n\n'
+        '<sup><a href="https://pubmed.example/5">5</a></sup>\n'
+    )
+    doc = read_markdown("a.md", src)
+    assert_exact(doc)
+    (block,) = doc.blocks
+    assert block.text == "Most adults sleep better. Ask us."
+    assert block.links == []
+    assert [m.label for m in block.markers] == ["4"]
+    assert [(link.url, src[link.src_start : link.src_end]) for link in doc.marker_links] == [
+        ("https://pubmed.example/4", '<a href="https://pubmed.example/4">4</a>')
+    ]
+    # A paragraph that is only a marker has no block: its link is loose.
+    assert [link.url for link in doc.loose_links] == ["https://pubmed.example/5"]
+    assert [link.url for link in doc.links] == ["https://pubmed.example/4", "https://pubmed.example/5"]
+
+
+def test_text_document_links() -> None:
+    src = "https://clinic.example/book\n\nCall us or visit www.clinic.example/faq today.\n"
+    doc = read_text("a.txt", src)
+    assert_exact(doc)
+    assert texts(doc) == ["Call us or visit  today."]
+    assert [(link.url, link.start) for link in doc.links] == [
+        ("https://clinic.example/book", -1),
+        ("www.clinic.example/faq", 17),
+    ]
+    assert [src[link.src_start : link.src_end] for link in doc.links] == [link.url for link in doc.links]
+
+
+def test_document_without_links() -> None:
+    assert read_markdown("a.md", "Plain copy.\n").links == []
+    assert read_text("a.txt", "").links == []
+
+
+def test_empty_span_at_block_end_is_after_the_last_character() -> None:
+    src = "# Why it works\n\nZinc supports immunity &amp;\n\nIt ends here"
+    doc = read_markdown("a.md", src)
+    heading, entity, plain = doc.blocks
+    for block in doc.blocks:
+        n = len(block.text)
+        assert block.span(n, n) == (block.src_end, block.src_end)
+        # Other empty spans stand before their character, as before.
+        assert block.span(0, 0) == (block.src_start, block.src_start)
+        assert block.span(n - 1, n - 1) == (block.map.start(n - 1),) * 2
+        assert block.span(n - 1, n) == (block.map.start(n - 1), block.src_end)
+    assert heading.span(12, 12) == (14, 14) == (src.index("\n"),) * 2
+    # The text ends in an entity: the end is after the whole entity.
+    n = len(entity.text)
+    assert entity.text.endswith("&")
+    assert entity.span(n, n)[0] == src.index("&amp;") + len("&amp;")
+    assert plain.span(len(plain.text), len(plain.text)) == (len(src), len(src))
+    assert SourceMap().span(0, 0) == (0, 0)
+
+
 # --- loading ------------------------------------------------------------------------------
 
 
@@ -789,6 +1060,24 @@ _TEXT_PIECES = [
     "word", "Cure", "Heading", "end.", "?", ":", " ", "\n", "\n\n", "\r\n", "\r", "\t", "• ", "- ", "1. ", "2) ",
     "https://a.example/c", "www.q.example.", "é", "\u00a0", "”", "lower", "Upper", "a" * 70,
 ]  # fmt: skip
+
+
+_MD_HTML_PIECES = [
+    "\n", "\n\n", "\r\n", "> ", "- ", "  ", "\t", "1. ", "[^n]: ", "<div>", "</div>", "<p>", "</p>", "<details>",
+    "<summary>", "</summary>", "<table>", "<tr>", "<td>", "<th>", "<li>", "<ul>", "<br>", "<b>", "</b>", "<sup>",
+    "</sup>", "<a href='https://a.example/q'>", "</a>", "<img src=x>", "<!--", "-->", "<!-- c -->", "<script>",
+    "</script>", "<pre>", "</pre>", "<code>", "<?pi?>", "<!DOCTYPE html>", "<![CDATA[x]]>", "&amp;", "&#8212;",
+    "&bogus;", "&", "<", ">", "word", "Cure", " ", "é", "https://u.example/x", "*", "[l](/u)", "`", "\x00",
+]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_MD_HTML_PIECES), max_size=50))
+def test_generated_markdown_html_blocks_map_exactly(pieces: list[str]) -> None:
+    # Lines that start with a tag or a comment become HTML blocks, in and out of containers.
+    source = "".join(pieces)
+    doc = read_markdown("gen.md", source)
+    assert_exact(doc)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -60,6 +60,39 @@ def test_abbreviations_do_not_split(text: str) -> None:
     assert sentences(text) == [text]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call (555) 010-2040 to book.",
+        "Open 9 a.m. to 5 p.m., Monday to Friday.",
+        "Reviewed by Dana Reyes, MD, on 2026-05-14.",
+        "See Fig. 2 and Table 3.",
+        "The U.S. Food and Drug Administration (FDA) regulates drugs.",
+        "Results: 3.5 vs. 2.1 points (p < 0.05).",
+        "Open Mon.–Fri. 9–5 and Sat. 10–2.",
+        "Enrollment ended Jan. 15 this year.",
+    ],
+)
+def test_everyday_page_copy_stays_one_sentence(text: str) -> None:
+    assert sentences(text) == [text]
+    # The same sentence followed by another still splits after it.
+    assert sentences(f"{text} Ask us anything.") == [text, "Ask us anything."]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It works. Try it!", ["It works.", "Try it!"]),
+        ("She said “It works.” Then she left.", ["She said “It works.”", "Then she left."]),
+        ("By Dana Reyes, M.D. She leads the clinic.", ["By Dana Reyes, M.D.", "She leads the clinic."]),
+        ("Closed Sun. Open again Mon. at 9.", ["Closed Sun.", "Open again Mon. at 9."]),
+        ("Trials ended in Oct. The results follow.", ["Trials ended in Oct.", "The results follow."]),
+    ],
+)
+def test_short_sentences_and_abbreviations_at_the_end_split(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
 def test_doctor_byline() -> None:
     text = "By Dr. James Dill, MD. He leads the clinic."
     assert sentences(text) == ["By Dr. James Dill, MD.", "He leads the clinic."]

@@ -5,6 +5,7 @@ markdown-it gives each block its line range (`token.map`) and an inline token wh
 removed, plus children (text, emphasis, links...) without columns. We locate every
 content line in its source line once (a "content map"), then walk the children with a
 cursor in `content`, skipping markup, so each text child lands at its exact offset.
+HTML blocks go to the HTML reader, which maps their prose the same way.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markdown_it import MarkdownIt
 from markdown_it.helpers import parseLinkDestination, parseLinkLabel, parseLinkTitle
@@ -24,8 +25,12 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from healthlint.document.model import BlockBuilder, Comment, Document, Link, Marker
 from healthlint.document.text import add_checked, add_newline, finish_block, line_table
 
-_COMMENT_RE = re.compile(r"<!--(.*?)-->", re.DOTALL)
+if TYPE_CHECKING:
+    from healthlint.document.html import HtmlReader
+
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+# An HTML block of tags alone (wrappers, images, rules; no <a>) has no prose, comment or link to read.
+_TAGS_ONLY_RE = re.compile(r"(?:\s*</?(?![aA][\s/>])[A-Za-z][^<>]*>)*\s*\Z")
 _HREF_RE = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 
 
@@ -35,7 +40,7 @@ def _parser() -> MarkdownIt:
     md.use(front_matter_plugin)
     # Keep footnote definitions where they stand (reading order) and treat every [^x]
     # as a marker, even when its definition is missing.
-    md.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
+    md.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)  # mdit-py-plugins >= 0.4.1
     # Without text_join, entities and escapes stay separate tokens that keep their markup.
     md.disable("text_join")
     return md
@@ -162,6 +167,7 @@ class _Inline:
         self.builder = BlockBuilder()
         self.links: list[Link] = []
         self.markers: list[Marker] = []
+        self.marker_links: list[Link] = []  # links inside reference markers (<sup><a href>)
         self.comments: list[Comment] = []
         self._state: StateInline | None = None
 
@@ -304,6 +310,16 @@ class _Inline:
             # An unclosed <sup>: keep what it held as a marker rather than lose it.
             at = len(builder)
             self.markers.append(Marker("".join(sup[1]).strip(), at, at, sup[0], self._src_end(len(content))))
+            self._end_sup_anchor(sup, self._src_end(len(content)))
+        for href, text_start, link_start in html_links:
+            # An <a href> left open: the link runs to the end of the block, as in the HTML reader.
+            self.links.append(Link(href, "", text_start, len(builder), link_start, self._src_end(len(content))))
+
+    def _end_sup_anchor(self, sup: list[Any], end: int) -> None:
+        if sup[2] is not None:
+            href, start = sup[2]
+            self.marker_links.append(Link(href, "", -1, -1, start, end))
+            sup[2] = None
 
     def _html_inline(
         self, html: str, p: int, end: int, sup: list[Any] | None, html_links: list[tuple[str, int, int]]
@@ -321,11 +337,18 @@ class _Inline:
         at = len(self.builder)
         if tag == "sup":
             if not closing:
-                return [src_start, []]
+                return [src_start, [], None]
             if sup is not None:
                 self.markers.append(Marker("".join(sup[1]).strip(), at, at, sup[0], src_end))
+                self._end_sup_anchor(sup, src_end)
             return None
         if sup is not None:
+            if tag == "a":
+                # A reference marker's link (<sup><a href="#r1">1</a></sup>): kept beside the marker.
+                self._end_sup_anchor(sup, src_end if closing else src_start)
+                href = None if closing else _HREF_RE.search(html)
+                if href:
+                    sup[2] = (next(g for g in href.groups() if g is not None), src_start)
             return sup
         if tag == "br" and not closing:
             self.builder.atomic("\n", src_start, src_end)
@@ -361,6 +384,7 @@ def read_markdown(path: str, source: str) -> Document:
     footnotes: list[str] = []
     kind, level = "paragraph", 0
     row_line, row_cursor = -1, 0
+    html_reader: HtmlReader | None = None
 
     for tok in tokens:
         t = tok.type
@@ -392,9 +416,14 @@ def read_markdown(path: str, source: str) -> Document:
                 label=label,
                 links=walker.links,
                 markers=walker.markers,
+                loose=doc.loose_links,
             )
             if block is not None:
                 doc.blocks.append(block)
+            if block is not None:
+                doc.marker_links.extend(walker.marker_links)
+            else:
+                doc.loose_links.extend(walker.marker_links)  # a paragraph that was only a marker
             kind, level = "paragraph", 0
         elif t == "paragraph_open":
             kind, level = "paragraph", 0
@@ -415,19 +444,52 @@ def read_markdown(path: str, source: str) -> Document:
         elif t == "footnote_reference_close":
             if footnotes:
                 footnotes.pop()
-        elif t == "html_block" and tok.map is not None:
-            _block_comments(doc, source, starts[tok.map[0]], ends[max(tok.map[1] - 1, tok.map[0])])
+        elif t == "html_block" and tok.map is not None and not _TAGS_ONLY_RE.match(tok.content):
+            if html_reader is None:
+                from healthlint.document.html import HtmlReader
+
+                html_reader = HtmlReader(doc)
+            base, text = _html_fragment(parsed, tok.content, tok.map[0], tok.map[1], starts, ends)
+            outer, label = "paragraph", ""
+            if footnotes:
+                outer, label = "footnote", footnotes[-1]
+            elif list_depth:
+                outer = "list_item"
+            html_reader.read(text, base, kind=outer, label=label, quoted=quote_depth > 0, list_depth=list_depth)
         elif t == "front_matter":
             _front_matter(doc, tok.content)
     return doc
 
 
-def _block_comments(doc: Document, source: str, start: int, end: int) -> None:
-    """HTML blocks are not prose, but their comments carry suppression directives."""
-    if source.find("<!--", start, end) < 0:
-        return
-    for m in _COMMENT_RE.finditer(source, start, end):
-        doc.comments.append(Comment(m.group(1), m.start(), m.end()))
+def _html_fragment(
+    source: str, content: str, first_line: int, last_line: int, starts: list[int], ends: list[int]
+) -> tuple[int, str]:
+    """Source offset and text of an HTML block, for the HTML reader.
+
+    The text is the block's source lines with the container prefixes markdown-it removed
+    ("> ", list indentation) blanked to spaces instead, so it keeps the source's length and
+    offset + i is the source offset of text[i]. Blanks at a line start are insignificant in HTML.
+    """
+    last_line = min(last_line, len(starts))
+    first = starts[first_line]
+    end = ends[last_line - 1]
+    body = content[:-1] if content.endswith("\n") else content
+    if source.startswith(body, first) and first + len(body) == end:
+        return first, body  # a top-level block: its lines are the source lines
+    lines = content.split("\n")
+    pieces: list[str] = []
+    base = first
+    for i, li in enumerate(range(first_line, last_line)):
+        ls, le = starts[li], ends[li]
+        rest = lines[i].lstrip(" \t") if i < len(lines) else ""
+        p = le - len(rest) if rest and source.endswith(rest, ls, le) else ls if rest else le
+        if i == 0:
+            base = p
+        else:
+            pieces.append(source[ends[li - 1] : ls])  # the line break
+            pieces.append(" " * (p - ls))
+        pieces.append(source[p:le])
+    return base, "".join(pieces)
 
 
 def _front_matter(doc: Document, text: str) -> None:

@@ -84,9 +84,13 @@ class SourceMap:
         return self._src_ends[k]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """Source span (start, exclusive end) of the text span [start, end)."""
+        """Source span (start, exclusive end) of the text span [start, end).
+
+        An empty span stands before the character at `start`; at (or past) the end of the
+        text it stands just after the last character, where the block ends in the source.
+        """
         if end <= start:
-            pos = self.start(start)
+            pos = self.end(self._length) if start >= self._length > 0 else self.start(start)
             return pos, pos
         return self.start(start), self.end(end)
 
@@ -128,11 +132,19 @@ class BlockBuilder:
 
 @dataclass(slots=True)
 class Link:
-    """A hyperlink kept as data: rules read it as evidence, never as prose."""
+    """A hyperlink kept as data: rules read it as evidence, never as prose.
+
+    `start`/`end` are offsets in the text of the block that holds the link (its visible
+    text; start == end when it has none, as for a bare URL). A link that no block's text
+    holds has start == end == -1 and is found only in `Document.links` (and in
+    `Document.loose_links` when its paragraph had no prose left: a URL-only or image-only
+    paragraph, an `<a>` around an image; in `Document.marker_links` when it is a reference
+    marker's link, as in `<sup><a href="...">2</a></sup>`).
+    """
 
     url: str
     text: str
-    start: int  # offsets in the block text (the link's visible text); start == end when it has none
+    start: int  # offsets in the block text; -1 when no block holds the link
     end: int
     src_start: int  # offsets of the whole link construct in the source file
     src_end: int
@@ -209,6 +221,31 @@ class Document:
     front_matter: str = ""  # raw front matter text, kept for rules that read metadata
     front_matter_data: dict[str, Any] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)  # reader warnings (e.g. invalid UTF-8)
+    # Links outside every block (a URL-only or image-only paragraph, an <a> around an image).
+    loose_links: list[Link] = field(default_factory=list)
+    # Links inside reference markers (<sup><a href="...">2</a></sup>); the marker is in its block's `markers`.
+    marker_links: list[Link] = field(default_factory=list)
+
+    @cached_property
+    def links(self) -> list[Link]:
+        """Every link of the document in source order: markup links, autolinks, bare URLs, <a href>.
+
+        The links of blocks are the same objects as in `Block.links` (offsets into that block's
+        text); `loose_links` and `marker_links` are in no block's text: start == end == -1.
+        An HTML link around several blocks (a linked card) is held by each but listed once.
+        """
+        merged = [link for block in self.blocks for link in block.links]
+        merged.extend(self.loose_links)
+        merged.extend(self.marker_links)
+        merged.sort(key=lambda link: link.src_start)
+        seen: set[tuple[int, str]] = set()
+        unique: list[Link] = []
+        for link in merged:
+            key = (link.src_start, link.url)
+            if key not in seen:
+                seen.add(key)
+                unique.append(link)
+        return unique
 
     @cached_property
     def line_starts(self) -> list[int]:

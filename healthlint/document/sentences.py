@@ -25,12 +25,16 @@ _CANDIDATE_RE = re.compile(
 # Never end a sentence after these (compared lowercased, without the final period).
 _ABBREVIATIONS = _words("""
     dr mr mrs ms mx prof st jr sr rev hon gen col capt lt sgt vs e.g i.e al approx
-    ph.d m.d d.o r.n n.p d.c b.sc m.sc cf viz esp incl
+    cf viz esp incl
 """)
-# These end a sentence only when a word that cannot continue it follows ("5 p.m. The").
-_UNLESS_OPENER = _words("etc a.m p.m u.s u.k u.s.a e.u")
-# Month abbreviations end a sentence only in lowercase prose, so they are case-sensitive.
-_MONTHS = _words("Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec")
+# These end a sentence only when a word that cannot continue it follows ("5 p.m. The");
+# a degree often ends a byline ("Dana Reyes, M.D. She leads the clinic.").
+_UNLESS_OPENER = _words("etc a.m p.m u.s u.k u.s.a e.u ph.d m.d d.o r.n n.p d.c b.sc m.sc")
+# Month and weekday abbreviations (case-sensitive: "mar." is a word) continue a sentence
+# before a number ("Jan. 15", "Fri. 9-5"); a range ("Mon.–Fri.") is read by its last part.
+_WEEKDAYS = _words("Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun")
+_CALENDAR = _words("Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec") | _WEEKDAYS
+_RANGE_DASHES = "-–—/"
 # Abbreviations that are only abbreviations before a number ("No. 59", "Fig. 2").
 _BEFORE_NUMBER = _words("no nos fig figs vol vols p pp eq ref art ch sec ex")
 # A single initial ("J. Smith") or a run of them ("J.R.", "U.S.").
@@ -82,8 +86,15 @@ def _is_abbreviation(text: str, dot: int, next_start: int) -> bool:
     if not word:
         return False
     lower = word.lower()
-    if lower in _ABBREVIATIONS or word in _MONTHS:
+    if lower in _ABBREVIATIONS:
         return True
+    calendar = word if word in _CALENDAR else _range_end(word)
+    if calendar in _CALENDAR:
+        if text[next_start].isdigit():
+            return True
+        following = _next_word(text, next_start)
+        # "Closed Sun. Open Mon." ends at a weekday; a month ends only before an opener.
+        return following in _CALENDAR if calendar in _WEEKDAYS else following not in _OPENERS
     if lower in _UNLESS_OPENER:
         return _next_word(text, next_start) not in _OPENERS
     if lower in _BEFORE_NUMBER:
@@ -102,6 +113,12 @@ def _is_abbreviation(text: str, dot: int, next_start: int) -> bool:
             prev_start -= 1
         return text[prev_start:prev_end].lower() not in _LETTER_NAMES
     return False
+
+
+def _range_end(word: str) -> str:
+    """The part of "Mon.–Fri" after its last dash or slash ("Fri"); "" when there is none."""
+    cut = max(word.rfind(dash) for dash in _RANGE_DASHES)
+    return word[cut + 1 :] if cut >= 0 else ""
 
 
 def _next_word(text: str, start: int) -> str:

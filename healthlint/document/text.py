@@ -160,11 +160,14 @@ def finish_block(
     label: str = "",
     links: list[Link] | None = None,
     markers: list[Marker] | None = None,
+    loose: list[Link] | None = None,
 ) -> Block | None:
     """Turn a builder into a Block: bare URLs become Links, outer whitespace is trimmed.
 
     `links` and `markers` carry offsets into the builder's text; they are moved to the
-    final text. Returns None when no prose is left (an image- or URL-only paragraph).
+    final text. Returns None when no prose is left (an image- or URL-only paragraph);
+    the links of such a paragraph, bare URLs included, are appended to `loose` with
+    start == end == -1, so the document still knows them.
     """
     text = builder.text()
     links = links if links is not None else []
@@ -173,6 +176,7 @@ def finish_block(
     lead = n - len(text.lstrip())
     trail = len(text.rstrip())
     if lead >= trail:
+        _keep_loose(links, loose)
         return None
     urls = find_bare_urls(text)
     keep: list[tuple[int, int]] = []
@@ -196,6 +200,7 @@ def finish_block(
     else:
         keep.append((lead, trail))
     if not keep:
+        _keep_loose(links + new_links, loose)
         return None
     if keep == [(0, n)]:
         final_text, final_map = text, builder.map
@@ -211,6 +216,7 @@ def finish_block(
         for link in new_links:
             link.start = link.end = _remap(link.start, keep)
     if not final_text.strip():
+        _keep_loose(links + new_links, loose)
         return None
     for link in links:
         link.text = final_text[link.start : link.end]
@@ -226,6 +232,16 @@ def finish_block(
         links=all_links,
         markers=markers,
     )
+
+
+def _keep_loose(links: list[Link], loose: list[Link] | None) -> None:
+    """Record the links of a dropped block as links that no block holds."""
+    if loose is None or not links:
+        return
+    for link in sorted(links, key=lambda link: link.src_start):
+        link.start = link.end = -1
+        link.text = ""
+        loose.append(link)
 
 
 # --- the plain-text reader ----------------------------------------------------------------
@@ -294,6 +310,7 @@ def read_text(path: str, source: str) -> Document:
                 min_indent[gi] = base
         chunk_start = chunk_end
 
+    loose = doc.loose_links
     for gi, group in enumerate(groups):
         first = group[0]
         builder = BlockBuilder()
@@ -303,16 +320,16 @@ def read_text(path: str, source: str) -> Document:
             builder.verbatim(source[line.start : line.end], line.start)
         if first.bullet:
             nested = first.indent > min_indent.get(gi, first.indent) or first.bullet in _NESTED_BULLETS
-            block = finish_block(builder, "list_item", list_depth=2 if nested else 1)
+            block = finish_block(builder, "list_item", list_depth=2 if nested else 1, loose=loose)
         elif (
             len(group) == 1
             and gi + 1 < len(groups)
             and first.end - first.start < _HEADING_MAX
             and not _ends_sentence(source, first)
         ):
-            block = finish_block(builder, "heading", level=2)
+            block = finish_block(builder, "heading", level=2, loose=loose)
         else:
-            block = finish_block(builder, "paragraph")
+            block = finish_block(builder, "paragraph", loose=loose)
         if block is not None:
             doc.blocks.append(block)
     return doc
