@@ -16,7 +16,7 @@ from healthlint.document.load import BinaryFileError, decode, parse
 from healthlint.document.model import Document
 from healthlint.engine import suppression
 from healthlint.engine.cache import ResultCache, digest
-from healthlint.engine.rulesets import builtin_names, load_ruleset, resolve
+from healthlint.engine.rulesets import builtin_names, code_stamp, load_ruleset, resolve
 from healthlint.engine.selection import matches, matches_any, select_rules, unknown_selectors
 from healthlint.errors import ConfigError, RulesetError
 from healthlint.kinds.base import LintContext, Rule
@@ -127,8 +127,9 @@ class Linter:
         from healthlint import __version__
 
         state = hashlib.blake2b(digest_size=16)
-        parts: list[object] = [__version__, self.config.fail_level, sorted(self.config.per_file_ignores.items()),
-                               sorted(self.severity.items()), repr(sorted(self.context.options.items()))]
+        parts: list[object] = [__version__, code_stamp(), self.config.fail_level,
+                               sorted(self.config.per_file_ignores.items()), sorted(self.severity.items()),
+                               repr(sorted(self.context.options.items()))]
         for path in sorted({rule.path for rule in self.rules}):
             parts.append((path, hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()))
         state.update(repr(parts).encode("utf-8"))

@@ -78,7 +78,7 @@ def load_ruleset(path: Path, compiled_cache: Path | None = None) -> Ruleset:
         data = path.read_bytes()
     except OSError as exc:
         raise RulesetError(str(path), None, None, f"cannot read: {exc.strerror or exc}") from None
-    key = hashlib.blake2b(data + _code_stamp().encode() + str(path).encode(), digest_size=16).hexdigest()
+    key = hashlib.blake2b(data + code_stamp().encode() + str(path).encode(), digest_size=16).hexdigest()
     pickled = compiled_cache / f"rules-{key}.pickle"
     try:
         with pickled.open("rb") as handle:
@@ -97,14 +97,15 @@ def load_ruleset(path: Path, compiled_cache: Path | None = None) -> Ruleset:
 
 
 @lru_cache(maxsize=1)
-def _code_stamp() -> str:
+def code_stamp() -> str:
     """Versions and source files that decide what a compiled ruleset contains."""
     import regex
 
     from healthlint import __version__
 
     package = Path(__file__).resolve().parents[1]
-    sources = sorted([*package.glob("kinds/*.py"), *package.glob("language/*.py"), *package.glob("engine/*.py")])
+    sources = sorted([*package.glob("kinds/*.py"), *package.glob("language/*.py"), *package.glob("engine/*.py"),
+                      *package.glob("document/*.py")])
     stamps = [f"{p.name}:{p.stat().st_mtime_ns}" for p in sources]
     return "|".join([__version__, regex.__version__, sys.version, *stamps])
 
