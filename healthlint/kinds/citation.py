@@ -1,0 +1,613 @@
+"""`citation`: claims that need a source, and whether the copy gives one nearby.
+
+A trigger (a statistic, "studies show", "experts agree", "one of the most consistent
+findings") is a claim the reader cannot check unless it carries a reference. The rule
+looks for evidence in a window around it: a link to another site, a DOI, PMID or PMCID,
+a footnote or numbered marker that resolves to a reference list or footnote in the same
+document, or an author-year citation ("(Smith et al., 2021)", "the CDC (2023)").
+Links to the publisher's own site are not evidence: those domains come from
+`options.self_domains` in the user's config or, where config is silent, are inferred
+(most links share one domain; the domain carries the site's own name; a link reads
+"our … page"; a relative link).
+
+YAML keys (besides the common ones):
+  terms, patterns: triggers, as in the pattern kind (`{{name}}` term lists; a named group
+                 `flag` narrows the span)
+  case:          match case exactly (default false)
+  extend_before: regexes; words just before a trigger that the finding includes ("as many as")
+  anchors:       words (lower-case substrings); with anchor_patterns (regexes run on the lower-cased
+                 text), a fast pre-check: only sentences holding one are searched for triggers, so
+                 every trigger must contain an anchor
+  window:        sentence | next-sentence | paragraph — where evidence may stand (default sentence)
+  skip_numbers:  drop a trigger whose every number is a date, time, dose, price... (default false)
+  unless:        regexes; a match in the sentence means it needs no source (definitions, hedged
+                 summaries of the evidence)
+  unless_before: regex matched against the clause text just before the trigger
+  defused_by:    any of negation, question, quotation
+  continues:     regexes; a sentence that matches refers back ("The same study…") and may use the
+                 evidence of the sentences before it
+  elaborated_by: regexes; a next sentence that matches ("In one trial, …", "This figure comes
+                 from …") goes on about the same evidence, and its citation covers the claim
+  method_report: regexes; a paragraph reporting one's own study ("we enrolled…") is covered as a
+                 whole by evidence anywhere in it
+  source_domains: domains that are independent sources, never the publisher's own
+  not_evidence_domains: domains whose links are neither evidence nor the publisher's own (social
+                 media, maps, booking and shop sites)
+  weak_source:   regexes; a sentence that names only a year, institution or journal gets
+                 `weak_source_message`
+  self_link_message, weak_source_message, unresolved_message: messages for those cases (links
+                 only to your own site; a source named only by year, institution or journal; a
+                 footnote marker with no reference); besides `{match}` they may use `{domain}`,
+                 `{how}` (why it counts as your own site), `{where}` and `{marker}`
+  report:        claim (default) | document — one finding for a page whose claims have no
+                 source and which cites no sources at all
+  claims_from:   (report: document) ids of citation rules defined earlier in the same ruleset
+  requires:      (report: document) regexes; the page must match one (it is a health page)
+  min_claims:    (report: document) claims needed before the page is reported (default 1)
+In document messages `{count}` is the number of claims; the finding's metrics carry it as "claims".
+"""
+
+from __future__ import annotations
+
+import weakref
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+
+from healthlint.diagnostic import Diagnostic
+from healthlint.document.model import Block, Document, Sentence
+from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, Rule, SpecReader
+from healthlint.kinds.pattern import compile_terms_pattern
+from healthlint.language import defusers, numbers, references
+
+WINDOWS = ("sentence", "next-sentence", "paragraph")
+DEFUSERS = ("negation", "question", "quotation")
+# A sentence (or the start of the next block) that only gives the source of the one before.
+SOURCE_LINE = regex.compile(
+    r"^\W*(?:[(\[]|(?:sources?|references?|citations?|data|via|see)\s*:"
+    r"|(?:read|see|view|download|find)\s+(?:the|this|that|our)?\s*(?:full\s+|original\s+|published\s+)?"
+    r"(?:study|studies|paper|report|research|review|trial|data|article|abstract|source|evidence)\b)",
+    regex.IGNORECASE,
+)
+# Where a site states its own name: "At Rejuvenate, we…", "CalmRoots Clinic is a … practice".
+_NAME_SEQ = r"\p{Lu}[\p{L}\p{N}&'’+-]*(?:\s+(?:&\s+)?\p{Lu}[\p{L}\p{N}&'’+-]*){0,4}"
+OWN_NAME = regex.compile(
+    rf"\bAt\s+(?P<n>{_NAME_SEQ})\s*,?\s+(?:we|our)\b"
+    rf"|(?P<n>{_NAME_SEQ})\s+(?:is|are)\s+an?\s+(?:[\w-]+\s+){{0,4}}?(?:clinic|practice|company|brand|cent(?:er|re)"
+    rf"|provider|pharmacy|studio|spa|service|group|network|platform|business|organi[sz]ation)\b"
+    rf"|\b(?:[Cc]o[\s-]?[Ff]ounder|[Ff]ounder|[Ff]ounded|consultation\s+with|[Vv]isit|[Cc]ontact)\s*,?\s+(?P<n>{_NAME_SEQ})"
+)
+NAME_SEQ = regex.compile(_NAME_SEQ)
+OWNER_BLOCK = regex.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b", regex.IGNORECASE)
+OUR = regex.compile(r"\bour\b", regex.IGNORECASE)  # "on our [science page](…)", "[our team](…)"
+EVIDENCE_WORDS = regex.compile(r"\b(?:study|studies|trial|paper|journal|review|research|report|data|source)\b",
+                               regex.IGNORECASE)
+FRONT_MATTER_NAMES = ("title", "author", "site", "publisher", "brand", "organization", "organisation",
+                      "company", "name")
+
+
+@dataclass
+class LinkInfo:
+    block: int
+    start: int  # block-text offset of the link's visible text
+    url: str
+    host: str | None  # None when not a web URL elsewhere
+    internal: bool  # a relative link or fragment on the same site
+
+
+@dataclass
+class Sources:
+    """What one document offers as evidence; computed once and shared by every citation rule."""
+
+    links: list[LinkInfo] = field(default_factory=list)
+    footnote_labels: set[str] = field(default_factory=set)
+    skip_blocks: set[int] = field(default_factory=set)  # reference lists and footnotes: never claims
+    entries: int = 0  # reference entries and footnotes, for resolving numbered markers
+    has_references: bool = False
+    names: list[str] = field(default_factory=list)  # name keys the site goes by
+    our_domains: set[str] = field(default_factory=set)  # linked as "our … page"
+    text_evidence: bool = False  # a DOI, PMID or author-year citation anywhere
+    trailing: dict[int, list[LinkInfo]] = field(default_factory=dict)  # loose links after a block
+    claims: dict[Any, list[Claim]] = field(default_factory=dict)
+    sites: dict[Any, SelfSites] = field(default_factory=dict)
+
+    def resolves(self, label: str) -> bool:
+        """A footnote or numbered marker with a definition or reference entry to point at."""
+        if label in self.footnote_labels:
+            return True
+        number = references.first_number(label)
+        if number is None:
+            return self.has_references
+        return 0 < number <= self.entries
+
+
+@dataclass
+class Claim:
+    block: int
+    start: int
+    end: int
+    message: str
+
+
+@dataclass
+class SelfSites:
+    """The publisher's own domains for one run: registrable domain -> how we know."""
+
+    domains: dict[str, str]
+    known: dict[str, str | None] = field(default_factory=dict)
+
+    def owns(self, host: str) -> str | None:
+        if host not in self.known:
+            self.known[host] = next((d for d in self.domains if references.domain_matches(host, d)), None)
+        return self.known[host]
+
+
+# The last document analysed and its Sources, replaced as one tuple so threads never mix them.
+_last: tuple[weakref.ref[Document], Sources] | None = None
+_registry: dict[str, dict[str, CitationRule]] = {}  # ruleset path -> short id -> rule, for claims_from
+
+
+def sources_of(document: Document) -> Sources:
+    """The document's Sources; every citation rule asks for them, so the last one is kept."""
+    global _last
+    last = _last
+    if last is not None and last[0]() is document:
+        return last[1]
+    found = _analyse(document)
+    _last = (weakref.ref(document), found)
+    return found
+
+
+def _analyse(document: Document) -> Sources:
+    sources = Sources()
+    blocks = document.blocks
+    for index, block in enumerate(blocks):
+        for link in block.links:
+            info = LinkInfo(index, link.start, link.url, references.url_host(link.url),
+                            references.is_internal(link.url))
+            sources.links.append(info)
+            context = block.text[max(0, link.start - 12):link.start] + " " + link.text
+            if info.host and OUR.search(context) and not EVIDENCE_WORDS.search(link.text):
+                sources.our_domains.add(references.registrable_domain(info.host))
+        if block.kind == "footnote":
+            sources.footnote_labels.add(block.label)
+            sources.skip_blocks.add(index)
+            sources.entries += 1
+        elif block.kind in ("list_item", "paragraph") and references.is_reference_entry(block.text):
+            sources.skip_blocks.add(index)
+            sources.entries += 1
+        if OWNER_BLOCK.search(block.text):
+            sources.names.extend(references.name_key(m.group()) for m in NAME_SEQ.finditer(block.text))
+        for found in OWN_NAME.finditer(block.text):
+            sources.names.append(references.name_key(found.group("n")))
+        if not sources.text_evidence and references.cited_sources(block.text):
+            sources.text_evidence = True
+    _add_loose_links(document, sources)
+    _reference_sections(document, sources)
+    sources.has_references = sources.entries > 0
+    for key in FRONT_MATTER_NAMES:
+        value = document.front_matter_data.get(key)
+        if isinstance(value, str):
+            sources.names.append(references.name_key(value))
+    sources.names = [name for name in sources.names if len(name) >= 5]
+    return sources
+
+
+def _add_loose_links(document: Document, sources: Sources) -> None:
+    """Links no block holds (a URL on a line of its own) stand at the end of the block before them."""
+    loose = getattr(document, "loose_links", None) or []
+    if not loose or not document.blocks:
+        return
+    ends = [block.src_end for block in document.blocks]
+    for link in loose:
+        index = max(bisect_right(ends, link.src_start) - 1, 0)
+        sources.links.append(LinkInfo(index, len(document.blocks[index].text), link.url,
+                                      references.url_host(link.url), references.is_internal(link.url)))
+        sources.trailing.setdefault(index, []).append(sources.links[-1])
+
+
+def _reference_sections(document: Document, sources: Sources) -> None:
+    """Blocks under a "References" / "Sources" heading are entries, not claims.
+
+    An entry that is only a URL has no block; such links inside the section count too.
+    """
+    blocks = document.blocks
+    loose = sorted(link.src_start for link in getattr(document, "loose_links", None) or [])
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        if block.kind in ("paragraph", "list_item") and references.SOURCES_LINE.match(block.text):
+            sources.skip_blocks.add(index)  # "Sources: CDC 2023; Smith et al. 2021"
+            sources.entries += 1
+        short = len(block.text) <= 40
+        if not (short and block.kind in ("heading", "paragraph") and references.REFERENCE_HEADING.match(block.text)):
+            index += 1
+            continue
+        level = block.level if block.kind == "heading" else 0
+        section_start = block.src_end
+        index += 1
+        counted = 0
+        while index < len(blocks):
+            entry = blocks[index]
+            if not _entry_like(entry):
+                ends = entry.kind == "heading" and (level == 0 or entry.level <= level)
+                if ends or counted:
+                    break  # the next section, or a footer after the list
+            elif index not in sources.skip_blocks:
+                sources.skip_blocks.add(index)
+                sources.entries += 1
+                counted += 1
+            index += 1
+        section_end = blocks[index].src_start if index < len(blocks) else len(document.source)
+        sources.entries += bisect_right(loose, section_end) - bisect_right(loose, section_start)
+
+
+def _entry_like(block: Block) -> bool:
+    """An entry of a reference section: a footnote, a list item, an entry-shaped or dated line."""
+    if block.kind == "footnote" or references.is_reference_entry(block.text):
+        return True
+    if block.kind not in ("list_item", "paragraph") or len(block.text) > references.ENTRY_MAX // 2:
+        return False
+    if block.kind == "list_item":
+        return True
+    return references.YEAR.search(block.text) is not None and not OWNER_BLOCK.search(block.text)
+
+
+def self_sites(sources: Sources, options: dict[str, Any], source_domains: frozenset[str],
+               elsewhere: frozenset[str] = frozenset()) -> SelfSites:
+    """The publisher's own domains: configured, or inferred where config is silent (cached per document)."""
+    key = (repr(options.get("self_domains")), source_domains, elsewhere)
+    if key not in sources.sites:
+        sources.sites[key] = _self_sites(sources, options, source_domains, elsewhere)
+    return sources.sites[key]
+
+
+def _self_sites(sources: Sources, options: dict[str, Any], source_domains: frozenset[str],
+                elsewhere: frozenset[str]) -> SelfSites:
+    configured = options.get("self_domains")
+    if configured is not None:
+        items = [configured] if isinstance(configured, str) else configured if isinstance(configured, list) else []
+        return SelfSites({references.normalise_domain(d): "set in options.self_domains"
+                          for d in items if isinstance(d, str) and d.strip()})
+    counts: Counter[str] = Counter()
+    for link in sources.links:
+        if link.host and not references.is_public_source(link.host, source_domains | elsewhere):
+            counts[references.registrable_domain(link.host)] += 1
+    inferred: dict[str, str] = {}
+    if counts:
+        domain, count = counts.most_common(1)[0]
+        if count >= 2 and count * 2 > sum(counts.values()):
+            inferred[domain] = "inferred: most links on this page go there"
+    for domain in counts:
+        if domain not in inferred and _carries_name(domain, sources.names):
+            inferred[domain] = "inferred: the domain carries the site's own name"
+    for domain in sources.our_domains:
+        if domain in counts:
+            inferred.setdefault(domain, "inferred: the page links to it as its own")
+    return SelfSites(inferred)
+
+
+def _carries_name(domain: str, names: list[str]) -> bool:
+    label = references.name_key(domain.split(".")[0])
+    if len(label) < 5:
+        return False
+    # "Bright Path Ketamine Center" owns brightpath-ketamine.example; "Rejuvenate" owns rejuvenatehealth.com.
+    return any(name.startswith(label) or (len(name) >= 6 and label.startswith(name)) for name in names)
+
+
+class CitationRule(Rule):
+    kind = "citation"
+
+    def configure(self, spec: SpecReader) -> None:
+        flags = 0 if spec.flag("case", False) else int(regex.IGNORECASE)
+        terms = dict(self.terms)
+        patterns = spec.texts("patterns")
+        if spec.texts("terms"):
+            terms["rule_terms"] = spec.texts("terms")
+            patterns = [r"(?<![\w-]){{rule_terms}}(?!\w)", *patterns]
+        self._terms = terms
+        self.trigger = compile_terms_pattern(spec, "patterns", patterns, terms, flags) if patterns else None
+        extend = spec.texts("extend_before")
+        ends = [f"\\b(?:{p})$" for p in extend]
+        self.extend_before = compile_terms_pattern(spec, "extend_before", ends, terms, flags) if extend else None
+        self.anchor_words = tuple(word.lower() for word in spec.texts("anchors"))
+        self.anchor_patterns = [spec.compile("anchor_patterns", p) for p in spec.texts("anchor_patterns")]
+        self.anchored = bool(self.anchor_words or self.anchor_patterns)
+        self.window = spec.text("window", "sentence", choices=WINDOWS)
+        self.skip_numbers = spec.flag("skip_numbers", False)
+        self.unless = self._compile_each(spec, "unless", flags)
+        before = spec.text("unless_before")
+        self.unless_before = (compile_terms_pattern(spec, "unless_before", [f"(?:{before})\\s*$"], terms, flags)
+                              if before else None)
+        self.defused_by = spec.texts("defused_by")
+        for name in self.defused_by:
+            if name not in DEFUSERS:
+                raise spec.fail("defused_by", f"'{name}' is not one of: {', '.join(DEFUSERS)}")
+        self.continues = self._compile_each(spec, "continues", int(regex.IGNORECASE))
+        self.method_report = self._compile_each(spec, "method_report", int(regex.IGNORECASE))
+        self.elaborated_by = self._compile_each(spec, "elaborated_by", int(regex.IGNORECASE))
+        self.weak_source = self._compile_each(spec, "weak_source", flags)
+        self.source_domains = frozenset(references.normalise_domain(d) for d in spec.texts("source_domains"))
+        self.elsewhere = frozenset(references.normalise_domain(d) for d in spec.texts("not_evidence_domains"))
+        self._elsewhere_known: dict[str, bool] = {}
+        self.self_link_message: str = spec.text("self_link_message", self.message)
+        self.weak_source_message: str = spec.text("weak_source_message", self.message)
+        self.unresolved_message: str = spec.text("unresolved_message", self.message)
+        self.report = spec.text("report", "claim", choices=("claim", "document"))
+        self.requires = self._compile_each(spec, "requires", int(regex.IGNORECASE))
+        self.min_claims = spec.integer("min_claims", 1, minimum=1)
+        self.claims_from = self._siblings(spec)
+        if self.report == "claim" and self.trigger is None:
+            raise spec.fail(None, "a citation rule needs 'terms' or 'patterns' (or report: document)")
+        if self.report == "document" and not self.claims_from:
+            raise spec.fail("claims_from", "a document citation rule needs 'claims_from'")
+        _registry.setdefault(self.path, {})[self.id.split("/", 1)[1]] = self
+
+    def _compile_each(self, spec: SpecReader, key: str, flags: int) -> list[regex.Pattern[str]]:
+        return [compile_terms_pattern(spec, key, [p], self._terms, flags) for p in spec.texts(key)]
+
+    def _siblings(self, spec: SpecReader) -> list[CitationRule]:
+        earlier = _registry.get(self.path, {})
+        out: list[CitationRule] = []
+        for name in spec.texts("claims_from"):
+            rule = earlier.get(name)
+            if rule is None or rule.report != "claim":
+                raise spec.fail("claims_from", f"'{name}' is not a citation rule defined earlier in this ruleset")
+            out.append(rule)
+        return out
+
+    # ------------------------------------------------------------------ checking
+
+    def check(self, document: Document, context: LintContext) -> Iterator[Diagnostic]:
+        if not document.blocks:
+            return
+        if self.report == "document":
+            yield from self._check_document(document, context)
+            return
+        for claim in self.claims(document, context):
+            yield self.diagnostic(document, document.blocks[claim.block], claim.start, claim.end,
+                                  message=claim.message)
+
+    def _check_document(self, document: Document, context: LintContext) -> Iterator[Diagnostic]:
+        found = [claim for rule in self.claims_from for claim in rule.claims(document, context)]
+        if len(found) < self.min_claims:
+            return
+        if self.requires and not any(r.search(b.text) for r in self.requires for b in document.blocks):
+            return
+        sources = sources_of(document)
+        sites = self_sites(sources, context.options, self.source_domains, self.elsewhere)
+        if self._page_has_sources(sources, sites):
+            return
+        first = min(found, key=lambda c: (c.block, c.start))
+        block = document.blocks[first.block]
+        shown = block.text[first.start:first.end]
+        own = self._own_links_only(sources.links, sites)
+        template = self.self_link_message if own else self.message
+        message = self._fill(template, shown, own, "this page only links to your own site")
+        message = message.replace("{count}", str(len(found)))
+        yield self.diagnostic(document, block, first.start, first.end, message=message,
+                              metrics={"claims": float(len(found))})
+
+    def _page_has_sources(self, sources: Sources, sites: SelfSites) -> bool:
+        if sources.has_references or sources.text_evidence:
+            return True
+        return any(self._is_evidence_link(link, sources, sites) for link in sources.links)
+
+    def claims(self, document: Document, context: LintContext) -> list[Claim]:
+        """Triggers with no evidence in reach, at most one per sentence; cached per document."""
+        sources = sources_of(document)
+        sites = self_sites(sources, context.options, self.source_domains, self.elsewhere)
+        key = (self.id, tuple(sorted(sites.domains)))
+        if key not in sources.claims:
+            sources.claims[key] = list(self._find_claims(document, sources, sites))
+        return sources.claims[key]
+
+    def _find_claims(self, document: Document, sources: Sources, sites: SelfSites) -> Iterator[Claim]:
+        assert self.trigger is not None
+        page_own = self._own_links_only(sources.links, sites)
+        for index, block in enumerate(document.blocks):
+            if index in sources.skip_blocks or not block.text:
+                continue
+            text = block.text
+            # Term lists match words separated by a space or hyphen; a wrapped line must match too.
+            scan = text.replace("\n", " ").replace("\r", " ") if "\n" in text or "\r" in text else text
+            sentences: list[Sentence] = document.block_sentences[index] or [Sentence(index, 0, len(text), text)]
+            done: set[int] = set()
+            for found in self._triggers(scan, sentences):
+                start, end = found.span("flag") if found.groupdict().get("flag") else found.span()
+                if start == end:
+                    continue
+                number = _sentence_at(sentences, start)
+                if number in done:
+                    continue
+                if self.skip_numbers and numbers.all_non_statistic(scan, start, end):
+                    continue
+                sentence = sentences[number]
+                if self._defused(block, scan, start, end, sentence):
+                    continue
+                done.add(number)
+                if self._supported(document, sources, sites, index, number):
+                    continue
+                start = self._extend(scan, start, sentence.start)
+                message = self._message(sources, sites, page_own, block, index, sentence, text[start:end])
+                yield Claim(index, start, end, message)
+
+    def _triggers(self, scan: str, sentences: list[Sentence]) -> Iterator[regex.Match[str]]:
+        """Trigger matches, searched only in the sentences that hold an anchor (a fast pre-check)."""
+        assert self.trigger is not None
+        lowered = scan.lower()
+        if not self.anchored or len(lowered) != len(scan):
+            yield from self.trigger.finditer(scan, timeout=REGEX_TIMEOUT)
+            return
+        if not self._has_anchor(lowered):
+            return
+        lo = hi = -1
+        for sentence in [*sentences, None]:
+            if sentence is not None and not self._has_anchor(lowered[sentence.start:sentence.end]):
+                continue
+            if sentence is not None and lo >= 0 and sentence.start <= hi + 1:
+                hi = max(hi, sentence.end)  # neighbours: search them as one stretch
+                continue
+            if lo >= 0:
+                yield from self.trigger.finditer(scan, lo, hi, timeout=REGEX_TIMEOUT)
+            if sentence is not None:
+                lo, hi = sentence.start, sentence.end
+
+    def _has_anchor(self, lowered: str) -> bool:
+        # Substring tests run in C and beat one regex alternation of many words several times over.
+        return (any(word in lowered for word in self.anchor_words)
+                or any(p.search(lowered) for p in self.anchor_patterns))
+
+    def _extend(self, scan: str, start: int, floor: int) -> int:
+        """Move the start back over words that belong to the claim ("as many as" two-thirds)."""
+        if self.extend_before is None:
+            return start
+        for _ in range(4):
+            found = self.extend_before.search(scan, max(floor, start - 40), start)
+            if found is None or found.start() >= start:
+                break
+            start = found.start()
+        return start
+
+    def _defused(self, block: Block, text: str, start: int, end: int, sentence: Sentence) -> bool:
+        lo, hi = min(sentence.start, start), max(sentence.end, end)
+        if any(u.search(text, lo, hi) for u in self.unless):
+            return True
+        clause_start, _ = defusers.clause_bounds(text, start, end, lo, hi)
+        if self.unless_before is not None and self.unless_before.search(text[clause_start:start]):
+            return True
+        for name in self.defused_by:
+            if name == "negation" and defusers.negated(text, clause_start, start, lo):
+                return True
+            if name == "question" and defusers.question(text[lo:hi]):
+                return True
+            if name == "quotation" and (block.quoted or defusers.quoted(text, lo, start, end)):
+                return True
+        return False
+
+    # ------------------------------------------------------------------ evidence
+
+    def _supported(self, document: Document, sources: Sources, sites: SelfSites, index: int, number: int) -> bool:
+        return any(self._evidence_in(document, sources, sites, b, lo, hi)
+                   for b, lo, hi in self._reach(document, index, number))
+
+    def _reach(self, document: Document, index: int, number: int) -> Iterator[tuple[int, int, int]]:
+        """(block, start, end) ranges where evidence for sentence `number` of block `index` may stand."""
+        blocks = document.blocks
+        block = blocks[index]
+        sentences = document.block_sentences[index] or [Sentence(index, 0, len(block.text), block.text)]
+        sentence = sentences[number]
+        if self.window == "paragraph":
+            yield index, 0, len(block.text)
+        else:
+            yield index, sentence.start, sentence.end
+            follower = sentences[number + 1] if number + 1 < len(sentences) else None
+            if follower is not None and (self.window == "next-sentence" or SOURCE_LINE.match(follower.text)
+                                         or any(p.search(follower.text) for p in self.elaborated_by)):
+                yield index, follower.start, follower.end
+        if any(p.search(block.text) for p in self.method_report):
+            yield index, 0, len(block.text)
+        if any(p.search(sentence.text) for p in self.continues):
+            if number > 0:
+                yield index, 0, sentence.start
+            elif index > 0 and blocks[index - 1].kind == block.kind:
+                yield index - 1, 0, len(blocks[index - 1].text)
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        last = number == len(sentences) - 1
+        if following is not None and (block.kind == "heading" or (last and SOURCE_LINE.match(following.text))):
+            yield index + 1, 0, len(following.text)
+
+    def _evidence_in(self, document: Document, sources: Sources, sites: SelfSites, index: int,
+                     lo: int, hi: int) -> bool:
+        if index in sources.skip_blocks:
+            return True  # a "Sources: …" line or a reference entry right after the claim
+        block = document.blocks[index]
+        for link in block.links:
+            if lo <= link.start <= hi and self._is_evidence_link(
+                    LinkInfo(index, link.start, link.url, references.url_host(link.url),
+                             references.is_internal(link.url)), sources, sites):
+                return True
+        if hi >= len(block.text) and any(self._is_evidence_link(link, sources, sites)
+                                         for link in sources.trailing.get(index, ())):
+            return True
+        if any(lo <= marker.start <= hi and sources.resolves(marker.label) for marker in block.markers):
+            return True
+        if references.cited_sources(block.text, lo, hi):
+            return True
+        return any(sources.resolves(str(n)) for _, _, n in references.text_markers(block.text, lo, hi))
+
+    def _is_evidence_link(self, link: LinkInfo, sources: Sources, sites: SelfSites) -> bool:
+        if link.internal:
+            # A fragment link next to a claim is usually a footnote reference ("#ref3").
+            return link.url.strip().startswith("#") and sources.has_references
+        if link.host is None or self._elsewhere(link.host):
+            return False
+        return sites.owns(link.host) is None
+
+    def _elsewhere(self, host: str) -> bool:
+        known = self._elsewhere_known
+        if host not in known:
+            if len(known) > 10_000:
+                known.clear()
+            known[host] = any(references.domain_matches(host, d) for d in self.elsewhere)
+        return known[host]
+
+    # ------------------------------------------------------------------ messages
+
+    def _message(self, sources: Sources, sites: SelfSites, page_own: tuple[str, str] | None, block: Block,
+                 index: int, sentence: Sentence, shown: str) -> str:
+        marker = _unresolved_marker(sources, block, sentence)
+        if marker:
+            return self._fill(self.unresolved_message, shown, None, "").replace("{marker}", marker)
+        block_links = [link for link in sources.links if link.block == index]
+        own = self._own_links_only(block_links, sites)
+        if own:
+            return self._fill(self.self_link_message, shown, own, "this paragraph only links to your own site")
+        if page_own:
+            return self._fill(self.self_link_message, shown, page_own, "this page only links to your own site")
+        if any(p.search(sentence.text) for p in self.weak_source):
+            return self._fill(self.weak_source_message, shown, None, "")
+        return self._fill(self.message, shown, None, "")
+
+    def _own_links_only(self, links: list[LinkInfo], sites: SelfSites) -> tuple[str, str] | None:
+        """(domain, how) when there are links and every one goes to the publisher's own site."""
+        if not links:
+            return None
+        first: tuple[str, str] | None = None
+        relative: tuple[str, str] | None = None
+        for link in links:
+            if link.internal:
+                relative = ("your own pages", "relative links")
+                continue
+            if link.host is None or self._elsewhere(link.host):
+                continue
+            domain = sites.owns(link.host)
+            if domain is None:
+                return None
+            first = first or (domain, sites.domains[domain])
+        return first or relative
+
+    def _fill(self, template: str, shown: str, own: tuple[str, str] | None, where: str) -> str:
+        text = self.render(template, shown) or ""
+        domain, how = own if own else ("", "")
+        return text.replace("{domain}", domain).replace("{how}", how).replace("{where}", where)
+
+
+def _unresolved_marker(sources: Sources, block: Block, sentence: Sentence) -> str | None:
+    """A footnote marker in the sentence that points at no reference ("[4]" with three references)."""
+    for marker in block.markers:
+        if sentence.start <= marker.start <= sentence.end and not sources.resolves(marker.label):
+            return marker.label
+    for start, _, number in references.text_markers(block.text, sentence.start, sentence.end):
+        if block.text[start] == "[" and not sources.resolves(str(number)):
+            return str(number)
+    return None
+
+
+def _sentence_at(sentences: list[Sentence], offset: int) -> int:
+    starts = [s.start for s in sentences]
+    return max(bisect_right(starts, offset) - 1, 0)
