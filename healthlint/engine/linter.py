@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from healthlint import regex_store
 from healthlint.config import Config
 from healthlint.diagnostic import SEVERITY_RANK, Diagnostic
 from healthlint.document.load import BinaryFileError, decode, parse
@@ -65,7 +66,11 @@ class Linter:
                  ignore: list[str] | None = None, compiled_cache: Path | None = None) -> None:
         self.config = config or Config()
         self.select, self.ignore = select, ignore
+        if compiled_cache is not None:
+            regex_store.load(compiled_cache)
         available = load_rules(self.config, compiled_cache)
+        if compiled_cache is not None:
+            regex_store.save(compiled_cache)
         chosen_select = select if select else self.config.select
         chosen_ignore = [*self.config.ignore, *(ignore or [])]
         typos = unknown_selectors([*chosen_select, *chosen_ignore, *self.config.extend_select], available)
