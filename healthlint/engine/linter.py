@@ -77,6 +77,8 @@ class Linter:
         if typos:
             raise ConfigError(f"unknown rule selector: {', '.join(typos)} (see 'healthlint rules')")
         self.rules = select_rules(available, chosen_select, chosen_ignore, self.config.extend_select)
+        # Every loaded ruleset file: a selected rule may read another's (results-vary reads testimonials).
+        self.ruleset_paths = sorted({rule.path for rule in available})
         self.rules_by_id = {rule.id: rule for rule in self.rules}
         self.severity = {rule.id: self._severity(rule) for rule in self.rules}
         self.context = LintContext(options=dict(self.config.options))
@@ -135,7 +137,7 @@ class Linter:
         parts: list[object] = [__version__, code_stamp(), self.config.fail_level,
                                sorted(self.config.per_file_ignores.items()), sorted(self.severity.items()),
                                repr(sorted(self.context.options.items()))]
-        for path in sorted({rule.path for rule in self.rules}):
+        for path in self.ruleset_paths:
             parts.append((path, hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()))
         state.update(repr(parts).encode("utf-8"))
         return state.hexdigest()

@@ -12,6 +12,14 @@ from healthlint.kinds.base import Rule
 
 KINDS: dict[str, str] = {
     "pattern": "healthlint.kinds.pattern:PatternRule",
+    "citation": "healthlint.kinds.citation:CitationRule",
+    "duplicate": "healthlint.kinds.duplicate:DuplicateRule",
+    "readability": "healthlint.kinds.readability:ReadabilityRule",
+    "structure": "healthlint.kinds.structure:StructureRule",
+    "substitution": "healthlint.kinds.substitution:SubstitutionRule",
+    "disclaimer": "healthlint.kinds.disclaimer:DisclaimerRule",
+    "freshness": "healthlint.kinds.freshness:FreshnessRule",
+    "testimonial": "healthlint.kinds.testimonial:TestimonialRule",
 }
 
 
