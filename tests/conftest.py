@@ -16,6 +16,9 @@ SEEDS = REPO / "seeds"
 SHARED = REPO.parent / "shared"
 EVAL_DOCS = SHARED / "eval" / "docs"
 SHARED_SEEDS = SHARED / "seeds"
+# Tests that read ../shared (the labelled development set) skip where it is not checked out beside the repo.
+needs_shared = pytest.mark.skipif(not (SHARED_SEEDS.is_dir() and EVAL_DOCS.is_dir()),
+                                  reason="../shared (seeds and eval documents) not present")
 
 
 @dataclass

@@ -19,7 +19,7 @@ from healthlint.diagnostic import Diagnostic
 from healthlint.engine.linter import Linter
 from healthlint.errors import RulesetError
 from healthlint.kinds.disclaimer import Speller, normalise, required_words
-from tests.conftest import EVAL_DOCS, SEEDS, SHARED_SEEDS
+from tests.conftest import EVAL_DOCS, SEEDS, SHARED_SEEDS, needs_shared
 
 LINTERS: dict[tuple[str, tuple[tuple[str, object], ...]], Linter] = {}
 
@@ -412,6 +412,7 @@ def test_cbd_seed_statement_with_a_typo_counts_but_its_reviews_need_typical_resu
     assert [d.disclaimer for d in found] == ["results-vary"]
 
 
+@needs_shared
 def test_seed_pages_get_their_disclaimers() -> None:
     found = linter().lint_paths([str(SHARED_SEEDS / "000_7d29fee4046db477.txt"), str(EVAL_DOCS / "immunity-drops.html"),
                                  str(SEEDS / "nightcalm-gummies.html")]).diagnostics

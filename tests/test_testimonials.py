@@ -7,7 +7,7 @@ import pytest
 from healthlint.config import Config
 from healthlint.diagnostic import Diagnostic
 from healthlint.engine.linter import Linter
-from tests.conftest import EVAL_DOCS, SEEDS
+from tests.conftest import EVAL_DOCS, SEEDS, needs_shared
 
 LINTER = Linter(Config(), select=["testimonials"])
 
@@ -131,6 +131,7 @@ def test_one_finding_per_sentence_per_rule() -> None:
 
 
 # ------------------------------------------------------------------ labelled pages
+@needs_shared
 def test_labelled_testimonials_are_covered() -> None:
     spans = {
         EVAL_DOCS / "supplement-page.md": "I was off my anxiety medication in two weeks.",
