@@ -23,7 +23,7 @@ from healthlint.language.textstats import (
     flesch_reading_ease,
     smog_index,
 )
-from tests.conftest import EVAL_DOCS, SHARED_SEEDS, needs_shared, write
+from tests.conftest import EVAL_DOCS, SEEDS, SHARED_SEEDS, write
 
 GRADE = "readability/grade-level"
 
@@ -220,20 +220,18 @@ def test_careful_pages_are_quiet_and_seeds_fire() -> None:
 
 # ---------------------------------------------------------------- offline, no NLTK
 
-@needs_shared
 def test_no_network_during_a_lint(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("healthlint tried to open a network connection")
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-    seed = next(SHARED_SEEDS.glob("000*.txt"))
+    seed = SEEDS / "metabolic-roots-of-anxiety.txt"
     assert Linter(readability_config()).lint_file(str(seed)).diagnostics
 
 
-@needs_shared
 def test_a_full_run_imports_neither_nltk_nor_textstat() -> None:
-    seed = next(SHARED_SEEDS.glob("000*.txt"))
+    seed = SEEDS / "metabolic-roots-of-anxiety.txt"
     code = (
         "import sys\n"
         "from healthlint.config import Config\n"
