@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 import regex
 
+from healthlint import regex_store
 from healthlint.diagnostic import CATEGORIES, DISCLAIMER_KINDS, SEVERITIES, Diagnostic
 from healthlint.document.model import Block, Document
 from healthlint.engine.yamlload import YamlList, YamlMap
@@ -98,7 +99,7 @@ class SpecReader:
 
     def compile(self, key: str, pattern: str, flags: int = 0, **lists: list[str]) -> regex.Pattern[str]:
         try:
-            return regex.compile(pattern, flags, **lists)
+            return regex_store.compile(pattern, flags, **lists)
         except regex.error as exc:
             raise self.fail(key, f"invalid regular expression {pattern!r}: {exc}") from None
 

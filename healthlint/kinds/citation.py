@@ -58,6 +58,7 @@ from typing import Any
 
 import regex
 
+from healthlint import regex_store
 from healthlint.diagnostic import Diagnostic
 from healthlint.document.model import Block, Document, Sentence
 from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, Rule, SpecReader
@@ -67,7 +68,7 @@ from healthlint.language import defusers, numbers, references
 WINDOWS = ("sentence", "next-sentence", "paragraph")
 DEFUSERS = ("negation", "question", "quotation")
 # A sentence (or the start of the next block) that only gives the source of the one before.
-SOURCE_LINE = regex.compile(
+SOURCE_LINE = regex_store.compile(
     r"^\W*(?:[(\[]|(?:sources?|references?|citations?|data|via|see)\s*:"
     r"|(?:read|see|view|download|find)\s+(?:the|this|that|our)?\s*(?:full\s+|original\s+|published\s+)?"
     r"(?:study|studies|paper|report|research|review|trial|data|article|abstract|source|evidence)\b)",
@@ -75,16 +76,16 @@ SOURCE_LINE = regex.compile(
 )
 # Where a site states its own name: "At Rejuvenate, we…", "CalmRoots Clinic is a … practice".
 _NAME_SEQ = r"\p{Lu}[\p{L}\p{N}&'’+-]*(?:\s+(?:&\s+)?\p{Lu}[\p{L}\p{N}&'’+-]*){0,4}"
-OWN_NAME = regex.compile(
+OWN_NAME = regex_store.compile(
     rf"\bAt\s+(?P<n>{_NAME_SEQ})\s*,?\s+(?:we|our)\b"
     rf"|(?P<n>{_NAME_SEQ})\s+(?:is|are)\s+an?\s+(?:[\w-]+\s+){{0,4}}?(?:clinic|practice|company|brand|cent(?:er|re)"
     rf"|provider|pharmacy|studio|spa|service|group|network|platform|business|organi[sz]ation)\b"
     rf"|\b(?:[Cc]o[\s-]?[Ff]ounder|[Ff]ounder|[Ff]ounded|consultation\s+with|[Vv]isit|[Cc]ontact)\s*,?\s+(?P<n>{_NAME_SEQ})"
 )
-NAME_SEQ = regex.compile(_NAME_SEQ)
-OWNER_BLOCK = regex.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b", regex.IGNORECASE)
-OUR = regex.compile(r"\bour\b", regex.IGNORECASE)  # "on our [science page](…)", "[our team](…)"
-EVIDENCE_WORDS = regex.compile(r"\b(?:study|studies|trial|paper|journal|review|research|report|data|source)\b",
+NAME_SEQ = regex_store.compile(_NAME_SEQ)
+OWNER_BLOCK = regex_store.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b", regex.IGNORECASE)
+OUR = regex_store.compile(r"\bour\b", regex.IGNORECASE)  # "on our [science page](…)", "[our team](…)"
+EVIDENCE_WORDS = regex_store.compile(r"\b(?:study|studies|trial|paper|journal|review|research|report|data|source)\b",
                                regex.IGNORECASE)
 FRONT_MATTER_NAMES = ("title", "author", "site", "publisher", "brand", "organization", "organisation",
                       "company", "name")

@@ -53,21 +53,22 @@ from pathlib import Path
 
 import regex
 
+from healthlint import regex_store
 from healthlint.diagnostic import Diagnostic
 from healthlint.document.model import Document
 from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, Rule, SpecReader
 from healthlint.kinds.pattern import compile_terms_pattern
 
 # Normalisation for comparing wordings: what a reader does not notice.
-_APOSTROPHE = regex.compile(r"(?<=\w)['’ʼ`](?=\w)")
-_NOT_WORD = regex.compile(r"[^\w]+|_+")
-_AMPERSAND = regex.compile(r"\s*&\s*")
+_APOSTROPHE = regex_store.compile(r"(?<=\w)['’ʼ`](?=\w)")
+_NOT_WORD = regex_store.compile(r"[^\w]+|_+")
+_AMPERSAND = regex_store.compile(r"\s*&\s*")
 # In a wording's regex: hyphens and apostrophes between letters, as normalised in the prose
 # (character classes such as [a-z] are kept as they are).
-_WORDING_PUNCT = regex.compile(r"(?P<cls>\[(?:\\.|[^\]])*\])|(?<=[A-Za-z])(?P<p>[-'’])(?=[A-Za-z])")
-_WHOLE_WORD = regex.compile(r"(?:(?<=\\[A-Za-z])|(?<![A-Za-z\\]))[A-Za-z]{8,}(?![A-Za-z]|\\w|\[|\{)")
-_TAGS = regex.compile(r"<[^>]*>")
-_QUOTE_MARKS = regex.compile(r"(?m)^[ \t]*>[ \t]?")
+_WORDING_PUNCT = regex_store.compile(r"(?P<cls>\[(?:\\.|[^\]])*\])|(?<=[A-Za-z])(?P<p>[-'’])(?=[A-Za-z])")
+_WHOLE_WORD = regex_store.compile(r"(?:(?<=\\[A-Za-z])|(?<![A-Za-z\\]))[A-Za-z]{8,}(?![A-Za-z]|\\w|\[|\{)")
+_TAGS = regex_store.compile(r"<[^>]*>")
+_QUOTE_MARKS = regex_store.compile(r"(?m)^[ \t]*>[ \t]?")
 # Edits the fuzzy matcher allows by a wording's length in letters: short wordings match exactly.
 EDIT_STEPS = ((12, 0), (24, 1))
 FUZZY_ANCHOR_LETTERS = 5
@@ -494,7 +495,7 @@ class Speller:
                     fixes[word] = fixed
         result = None
         if fixes:
-            misspelt = regex.compile(r"\b(?:" + "|".join(map(regex.escape, fixes)) + r")\b")
+            misspelt = regex_store.compile(r"\b(?:" + "|".join(map(regex.escape, fixes)) + r")\b")
             text = misspelt.sub(lambda m: fixes[m.group()], prose.normal.lowered)
             result = (Haystack(text, text), frozenset(fixes.values()))
         prose.corrected[self.generation] = result

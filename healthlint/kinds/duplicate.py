@@ -55,6 +55,7 @@ from typing import Any
 
 import regex
 
+from healthlint import regex_store
 from healthlint.diagnostic import Diagnostic
 from healthlint.document.model import Block, Document
 from healthlint.kinds.base import LintContext, Rule, SpecReader
@@ -62,7 +63,7 @@ from healthlint.kinds.base import LintContext, Rule, SpecReader
 SCOPES = ("file", "corpus")
 CONFIG_ALLOW = "duplicate_allow"
 CONFIG_ALLOW_PATTERNS = "duplicate_allow_patterns"
-_WORD = regex.compile(r"[^\W_]+")
+_WORD = regex_store.compile(r"[^\W_]+")
 _MASK = (1 << 64) - 1
 _MIX = 0x9E3779B97F4A7C15  # odd 64-bit multiplier (golden ratio), spreads bits upward
 # Within a file a shingle's posting list stops growing here: a phrase this common says
@@ -543,7 +544,7 @@ def _allow_regex(patterns: tuple[str, ...], phrases: tuple[str, ...]) -> re.Patt
     try:
         return re.compile(source)
     except re.error:  # syntax only the `regex` package knows (\p{L}...)
-        return regex.compile(source)
+        return regex_store.compile(source)
 
 
 def _option_texts(context: LintContext, key: str) -> tuple[str, ...]:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import regex
 
+from healthlint import regex_store
 from healthlint.diagnostic import Diagnostic
 from healthlint.document.model import Document
 from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, SpecReader
@@ -38,7 +39,7 @@ MONTHS = {name: index for index, names in enumerate((
     ("october", "oct"), ("november", "nov"), ("december", "dec")), start=1) for name in names}
 _MONTH = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 # The date forms health pages use; numeric ones are month first unless the locale says otherwise.
-DATE = regex.compile(
+DATE = regex_store.compile(
     rf"\b(?P<iso_y>(?:19|20)\d\d)[-/.](?P<iso_m>\d{{1,2}})[-/.](?P<iso_d>\d{{1,2}})\b"
     rf"|\b(?P<a>\d{{1,2}})[-/.](?P<b>\d{{1,2}})[-/.](?P<y>(?:19|20)\d\d)\b"
     rf"|\b(?P<md_m>{_MONTH})\s+(?P<md_d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<md_y>(?:19|20)\d\d)\b"
@@ -46,10 +47,10 @@ DATE = regex.compile(
     rf"|\b(?P<my_m>{_MONTH})\s+(?P<my_y>(?:19|20)\d\d)\b",
     regex.IGNORECASE,
 )
-YEAR = regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+YEAR = regex_store.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 YEAR_REACH = 24  # "September 30th, " before the year: the longest lead-in a DATE form has
 # What may stand beside a date on a line of its own and still leave it a bare date.
-BARE_REST = regex.compile(r"[\W\d_]*(?:(?:min(?:ute)?s?|read|posted|updated|on|by)\b[\W\d_]*)*", regex.IGNORECASE)
+BARE_REST = regex_store.compile(r"[\W\d_]*(?:(?:min(?:ute)?s?|read|posted|updated|on|by)\b[\W\d_]*)*", regex.IGNORECASE)
 DAYS_PER_MONTH = 30.44
 
 

@@ -19,13 +19,14 @@ from collections.abc import Iterator
 
 import regex
 
+from healthlint import regex_store
 from healthlint.diagnostic import Diagnostic
 from healthlint.document.model import Block, Document, Sentence
 from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, Rule, SpecReader
 from healthlint.language import defusers
 
 DEFUSERS = ("negation", "hedge", "quotation", "attribution", "question")
-TERM_REF = regex.compile(r"\{\{([a-z0-9_]+)\}\}")
+TERM_REF = regex_store.compile(r"\{\{([a-z0-9_]+)\}\}")
 # Separators a multi-word term may have in copy: "side effects", "side-effects". Line breaks
 # are matched as spaces because rules scan the text with newlines blanked (same offsets).
 TERM_SEPARATORS = (" ", "-")
@@ -87,7 +88,7 @@ def compile_terms_pattern(spec: SpecReader, key: str, patterns: list[str], terms
     lists = {name: term_variants(terms[name]) for name in used}
     combined = sources[0] if len(sources) == 1 else "|".join(f"(?:{s})" for s in sources)
     try:
-        return regex.compile(combined, flags, **lists)
+        return regex_store.compile(combined, flags, **lists)
     except regex.error:
         for source in sources:  # name the alternative that is wrong
             spec.compile(key, source, flags, **lists)

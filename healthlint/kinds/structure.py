@@ -28,6 +28,7 @@ from itertools import accumulate, pairwise
 
 import regex
 
+from healthlint import regex_store
 from healthlint.diagnostic import Diagnostic
 from healthlint.document.model import Block, Document
 from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, Rule, SpecReader
@@ -35,53 +36,53 @@ from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, Rule, SpecReader
 CHECKS = ("list-intro", "empty-list-item", "empty-section", "placeholder", "repeated-word")
 
 # A block whose last sentence ends in a colon (closing quotes or brackets may follow).
-_ENDS_WITH_COLON = regex.compile(r":[\s\"'”’)\]]*$")
-_WORDS = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’+-]*")
-_HAS_WORD = regex.compile(r"[\p{L}\p{N}]")
+_ENDS_WITH_COLON = regex_store.compile(r":[\s\"'”’)\]]*$")
+_WORDS = regex_store.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’+-]*")
+_HAS_WORD = regex_store.compile(r"[\p{L}\p{N}]")
 # An introducer that ends in a word which needs an object ("such as:", "associated with:",
 # "include:") promises what follows, however short it is.
-_OPEN_ENDING = regex.compile(
+_OPEN_ENDING = regex_store.compile(
     r"\b(?:as|with|to|of|for|from|by|like|in|on|about|than|include|includes|including|are|is|be|can"
     r"|will|may|might|could|should|must|following|below|these|those|were)$",
     regex.IGNORECASE,
 )
 # "a critical point:", "the bottom line:", "one goal:" — a lead-in to one thing, not a list.
-_SINGULAR_LEAD_IN = regex.compile(
+_SINGULAR_LEAD_IN = regex_store.compile(
     r"\b(?:a|an|one|the|this|that|our|your|my|his|her|their|its)\s+(?:[\w'’-]+\s+){0,2}?"
     r"[\w'’-]*(?:[^\Ws\d]|ss|us|is)$",
     regex.IGNORECASE,
 )
 # A paragraph that is a list in all but markup: it starts with a bullet or an item number.
-_LIST_LIKE = regex.compile(r"^\s*(?:[•◦▪‣●○■□➢➤✓✔✗✘→►▶☐☑·*–—-]|\(?\d{1,3}[.)]|\(?[a-z][.)]\s)", regex.IGNORECASE)
-_TERMINAL = regex.compile(r"[.!?…][\"'”’)\]]*$")
+_LIST_LIKE = regex_store.compile(r"^\s*(?:[•◦▪‣●○■□➢➤✓✔✗✘→►▶☐☑·*–—-]|\(?\d{1,3}[.)]|\(?[a-z][.)]\s)", regex.IGNORECASE)
+_TERMINAL = regex_store.compile(r"[.!?…][\"'”’)\]]*$")
 _SHORT_FRAGMENT_WORDS = 6
 _FLAT_ITEM_WORDS = 12
-_BULLET_ONLY = regex.compile(r"^[\s•◦▪‣●○■□➢➤✓✔*·–—-]+$")
+_BULLET_ONLY = regex_store.compile(r"^[\s•◦▪‣●○■□➢➤✓✔*·–—-]+$")
 
 # What may stand between two prose blocks without being content of its own.
-_COMMENT = regex.compile(r"<!--.*?(?:-->|$)", regex.DOTALL)
-_CONTENT_TAG = regex.compile(
+_COMMENT = regex_store.compile(r"<!--.*?(?:-->|$)", regex.DOTALL)
+_CONTENT_TAG = regex_store.compile(
     r"<(?:img|picture|video|audio|iframe|embed|object|svg|canvas|form|input|button|select|textarea"
     r"|table|pre|code|math|script|noscript|figure|map|dl|a)\b|<[a-z]\w*-[\w-]*",
     regex.IGNORECASE,
 )
-_TAG = regex.compile(r"<[^<>]*>")
-_MARKS = regex.compile(r"[\s#=*_>+|-]+|&(?:nbsp|#160|#x[aA]0);")
+_TAG = regex_store.compile(r"<[^<>]*>")
+_MARKS = regex_store.compile(r"[\s#=*_>+|-]+|&(?:nbsp|#160|#x[aA]0);")
 # Closing tags, then opening tags: the seam between two elements, with nothing inside.
-_SEAM = regex.compile(r"(?:</[^<>]+>)*(?:<(?!/)[^<>]*>)*")
+_SEAM = regex_store.compile(r"(?:</[^<>]+>)*(?:<(?!/)[^<>]*>)*")
 
 # Empty list items that readers drop: a bare Markdown marker on its own line, an empty <li>.
-_EMPTY_MD_ITEM = regex.compile(r"(?m)^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]*(?=\r?\n)")
-_EMPTY_HTML_ITEM = regex.compile(
+_EMPTY_MD_ITEM = regex_store.compile(r"(?m)^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]*(?=\r?\n)")
+_EMPTY_HTML_ITEM = regex_store.compile(
     r"<li\b(?![^>]*(?:divider|separator|spacer))[^>]*>"
     r"(?:\s|&nbsp;|&#160;|<br\s*/?>|</?(?:span|strong|em|b|i|p)\b[^>]*>)*</li\s*>",
     regex.IGNORECASE,
 )
-_CODE_FENCE = regex.compile(r"```|~~~|<pre\b|<code\b", regex.IGNORECASE)
+_CODE_FENCE = regex_store.compile(r"```|~~~|<pre\b|<code\b", regex.IGNORECASE)
 
 _SEPARATOR = "\n\x00\n"  # between blocks joined for one regex pass
 _WORD_EDGES = "\"'“”‘’()[]{}.,;:!?…*_<>«»"
-_REPEATED_WORD = regex.compile(r"\b(\p{L}+)(\s+)(\1)\b", regex.IGNORECASE)
+_REPEATED_WORD = regex_store.compile(r"\b(\p{L}+)(\s+)(\1)\b", regex.IGNORECASE)
 
 
 class StructureRule(Rule):

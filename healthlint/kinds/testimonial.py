@@ -37,6 +37,7 @@ from dataclasses import dataclass, replace
 
 import regex
 
+from healthlint import regex_store
 from healthlint.diagnostic import Diagnostic
 from healthlint.document.model import Block, Document, Sentence
 from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, Rule, SpecReader
@@ -44,16 +45,16 @@ from healthlint.kinds.disclaimer import Screened, prose_of
 from healthlint.kinds.pattern import compile_terms_pattern
 
 # A quotation: straight or typographic quotes, at most a long paragraph, no blank line inside.
-QUOTATION = regex.compile(
+QUOTATION = regex_store.compile(
     r"“(?P<c>(?:[^”\n]|\n(?!\s*\n)){2,800})”"
     r"|\"(?P<c>(?:[^\"\n]|\n(?!\s*\n)){2,800})\""
     r"|«(?P<c>[^»]{2,800})»"
     r"|„(?P<c>[^“”]{2,800})[“”]"
 )
-WORD = regex.compile(r"\w+")
+WORD = regex_store.compile(r"\w+")
 SIGNATURE_DASHES = "—–~-"
 # Where a signature may start: a dash after a space ("… sleep again. — Dana").
-DASH = regex.compile(r"\s[—–~]|\s--?\s")
+DASH = regex_store.compile(r"\s[—–~]|\s--?\s")
 MESSAGE_QUOTE_CHARS = 100
 
 

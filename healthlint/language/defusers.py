@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import regex
 
+from healthlint import regex_store
+
 # Words or marks that end a clause: NegEx termination terms plus clause punctuation.
-CLAUSE_BREAK = regex.compile(
+CLAUSE_BREAK = regex_store.compile(
     r"[;:()\[\]!?]|,(?!\d)|\s[–—-]\s|—|\.(?=\s|$)|\n\s*\n"
     r"|\b(?:but|however|although|though|whereas|while|yet|unlike|except|instead)\b",
     regex.IGNORECASE,
 )
 
 # NegEx-style pre-triggers, written for marketing prose.
-NEGATION = regex.compile(
+NEGATION = regex_store.compile(
     r"\b(?:not(?!\s+(?:only|just|merely|to\s+mention))|no(?!\s+(?:doubt|wonder|longer|more|matter))"
     r"|never|neither|nor|without|none|cannot|can't|won't|isn't|aren't|wasn't|weren't"
     r"|doesn't|don't|didn't|hasn't|haven't|shouldn't|wouldn't|couldn't|mustn't"
@@ -30,10 +32,10 @@ NEGATION = regex.compile(
 NEGATION_WINDOW_WORDS = 6
 # A coordinated series just before the match ("not intended to diagnose, treat, cure, or
 # prevent"): a negation before the series scopes over all of it, commas notwithstanding.
-SERIES_TAIL = regex.compile(r"(?:[\w'-]+,\s+)+(?:(?:and|or|nor)\s+)?$")
+SERIES_TAIL = regex_store.compile(r"(?:[\w'-]+,\s+)+(?:(?:and|or|nor)\s+)?$")
 
 # Hedge cues (BioScope / CoNLL-2010), limited to ones that weaken a claim of efficacy.
-HEDGE = regex.compile(
+HEDGE = regex_store.compile(
     r"\b(?:may|might|could|possibly|perhaps|potentially|probably|likely|unlikely|uncertain"
     r"|suggests?|suggested|suggesting|appears? to|seems? to|indicates?|in some (?:people|cases|patients)"
     r"|some (?:people|patients|users|studies|evidence)|for some|varies|vary|differ|depending"
@@ -42,7 +44,7 @@ HEDGE = regex.compile(
 )
 
 QUOTES = {'"': '"', "“": "”", "«": "»", "„": "“"}
-ATTRIBUTION = regex.compile(
+ATTRIBUTION = regex_store.compile(
     r"(?:[—–-]\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*\s*$)|\b(?:says?|said|claims?|told|according to|calls? it)\b",
 )
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import regex
 
+from healthlint import regex_store
+
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _WORD_NUM = (
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty"
@@ -119,13 +121,13 @@ _CLASSES: list[tuple[str, str]] = [
 # One regex per class: separately each keeps the engine's fast scanning, which one big
 # alternation of them loses (measured: three times slower).
 CLASSES: list[tuple[str, regex.Pattern[str]]] = [
-    (name, regex.compile(pattern, regex.IGNORECASE | regex.MULTILINE)) for name, pattern in _CLASSES
+    (name, regex_store.compile(pattern, regex.IGNORECASE | regex.MULTILINE)) for name, pattern in _CLASSES
 ]
 # How much text around a candidate can decide its numbers ("A1c of 6.5% or higher", "study of 1,200 adults").
 CONTEXT_BEFORE = 60
 CONTEXT_AFTER = 40
 # A number written in digits: what must be explained away before a candidate is dropped.
-DIGITS = regex.compile(r"\d+(?:[.,]\d+)*")
+DIGITS = regex_store.compile(r"\d+(?:[.,]\d+)*")
 
 
 def non_statistic_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:

@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 
 import regex
 
+from healthlint import regex_store
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -30,13 +32,13 @@ def _words(text: str) -> frozenset[str]:
 _YEAR = r"(?:19|20)\d{2}[a-z]?"
 _NAME = r"(?:(?:van|von|de|der|den|du|le|la|di|da|del)\s+)?(?:Mc|O['’])?\p{Lu}[\p{L}'’-]*\.?"
 
-DOI = regex.compile(r"\b(?:doi:\s*)?10\.\d{4,9}/[^\s\"<>]+", regex.IGNORECASE)
-PMID = regex.compile(r"\bPMID\s*:?\s*\d{5,9}\b|\bPMCID\s*:?\s*PMC\d{4,9}\b|\bPMC\d{5,9}\b", regex.IGNORECASE)
-VANCOUVER = regex.compile(r"\b(?:19|20)\d{2}\s*;\s*\d+\s*(?:\(\d+\))?\s*:\s*[eE]?\d+")
+DOI = regex_store.compile(r"\b(?:doi:\s*)?10\.\d{4,9}/[^\s\"<>]+", regex.IGNORECASE)
+PMID = regex_store.compile(r"\bPMID\s*:?\s*\d{5,9}\b|\bPMCID\s*:?\s*PMC\d{4,9}\b|\bPMC\d{5,9}\b", regex.IGNORECASE)
+VANCOUVER = regex_store.compile(r"\b(?:19|20)\d{2}\s*;\s*\d+\s*(?:\(\d+\))?\s*:\s*[eE]?\d+")
 
-_CITATION_DIGITS = regex.compile(r"\d{4}|10\.\d|\d{5}")
+_CITATION_DIGITS = regex_store.compile(r"\d{4}|10\.\d|\d{5}")
 # Author-year forms; the group `name` is checked against NOT_A_NAME afterwards.
-AUTHOR_YEAR = regex.compile(
+AUTHOR_YEAR = regex_store.compile(
     # (Smith et al., 2021) · (CDC, 2023) · (Smith & Lee 2019; Park 2020) · (see Park 2020)
     rf"\(\s*(?:see\s+(?:also\s+)?|e\.g\.,?\s+|cf\.?\s+)?(?P<name>{_NAME}(?:[\s,]+(?:et\s+al\.?|and|&|{_NAME}))*)"
     rf"\s*,?\s+{_YEAR}(?:\s*[;,][^()]{{0,200}})?\)"
@@ -58,7 +60,7 @@ NOT_A_NAME = _words("""
 """)
 
 # Numbered markers written in the text; group `n` is the first number.
-TEXT_MARKER = regex.compile(
+TEXT_MARKER = regex_store.compile(
     r"\[\s*(?P<n>\d{1,3})(?:\s*[,–-]\s*\d{1,3})*\s*\]"
     r"|\(\s*(?P<n>\d{1,3})(?:\s*[,–-]\s*\d{1,3})*\s*\)"
     r"|(?P<sup>[¹²³⁴⁵⁶⁷⁸⁹⁰]+)"
@@ -67,7 +69,7 @@ TEXT_MARKER = regex.compile(
 )
 _SUPERSCRIPT = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
 
-REFERENCE_HEADING = regex.compile(
+REFERENCE_HEADING = regex_store.compile(
     r"^\s*(?:\d+[.)]?\s*)?(?:references?|sources?(?:\s+cited)?|citations?|bibliography|works\s+cited"
     r"|literature(?:\s+cited)?|footnotes?|endnotes?|notes|studies\s+cited|research\s+cited|cited\s+research"
     r"|scientific\s+(?:references|sources)|clinical\s+references|key\s+studies|further\s+reading)"
@@ -75,11 +77,11 @@ REFERENCE_HEADING = regex.compile(
     regex.IGNORECASE,
 )
 # A paragraph that lists sources inline: "Sources: CDC (2023); Smith et al., 2021".
-SOURCES_LINE = regex.compile(r"^\W*(?:sources?|references?|citations?|bibliography)\s*:\s*\S", regex.IGNORECASE)
+SOURCES_LINE = regex_store.compile(r"^\W*(?:sources?|references?|citations?|bibliography)\s*:\s*\S", regex.IGNORECASE)
 # A bibliographic entry starts with its authors ("Rush AJ, Trivedi MH", "Smith, J.", "[3] Lee K")
 # and holds a year; copy that merely cites someone in passing does not start that way.
-YEAR = regex.compile(r"\b(?:19|20)\d{2}\b")
-_ENTRY_START = regex.compile(
+YEAR = regex_store.compile(r"\b(?:19|20)\d{2}\b")
+_ENTRY_START = regex_store.compile(
     r"^\s*(?:\[?\d{1,3}[.)\]]\s*)?(?!(?i:vitamins?|hepatitis|type|group|grade|stage|class|phase|omega|our|the|this)\b)"
     r"(?:(?:van|von|de|der|den|du|le|la|di|da|del)\s+)?\p{Lu}[\p{L}'’-]+"
     r"(?:\s+\p{Lu}{1,3}(?:,|\.|\s+et\s+al\b|\s+(?:and|&)\s)|,\s+\p{Lu}\.|\s+et\s+al\b)",
