@@ -8,13 +8,18 @@ from pathlib import Path
 
 
 def write_atomic_bytes(path: Path, data: bytes) -> None:
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
+    """Replace `path` with `data` in one step: a reader sees the old file or the new, never a mix.
+
+    On any exception, Ctrl-C included, the temporary file is removed and `path` is untouched.
+    A symbolic link is written through (its target is replaced), never turned into a file.
+    """
+    path = Path(os.path.realpath(path))
+    directory = path.parent
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
-        # mkstemp makes the file private; give it the mode a plain open() would have.
-        os.chmod(temp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        with os.fdopen(fd, "wb") as handle:
+        with os.fdopen(fd, "wb") as handle:  # owns fd from here: closed whatever happens
+            # mkstemp makes the file private; give it the mode a plain open() would have.
+            os.chmod(temp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

@@ -14,7 +14,7 @@ import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from healthlint.fileio import write_atomic_bytes
+from healthlint.fileio import write_atomic, write_atomic_bytes
 
 if TYPE_CHECKING:
     from healthlint.engine.linter import FileResult
@@ -54,11 +54,16 @@ class ResultCache:
             self.changed = True
 
     def save(self) -> None:
+        """Write the cache; a cache that cannot be written (read-only, full disk) is only a slower next run."""
         if not self.changed:
             return
-        self.directory.mkdir(parents=True, exist_ok=True)
-        ignore = self.directory / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# Created by healthlint; the cache is never worth committing.\n*\n", encoding="utf-8")
         data = pickle.dumps({"format": FORMAT, "entries": self.entries}, protocol=pickle.HIGHEST_PROTOCOL)
-        write_atomic_bytes(self.file, data)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            ignore = self.directory / ".gitignore"
+            if not ignore.exists():  # atomic too: another run may be writing it at this moment
+                write_atomic(ignore, "# Created by healthlint; the cache is never worth committing.\n*\n")
+            write_atomic_bytes(self.file, data)
+        except OSError:
+            return
+        self.changed = False

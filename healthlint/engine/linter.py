@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import hashlib
-from collections.abc import Callable
+import os
+import signal
+import stat
+import threading
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -20,10 +27,52 @@ from healthlint.engine.cache import ResultCache, digest
 from healthlint.engine.rulesets import builtin_names, code_stamp, load_ruleset, resolve
 from healthlint.engine.selection import matches, matches_any, select_rules, unknown_selectors
 from healthlint.errors import ConfigError, RulesetError
-from healthlint.kinds.base import LintContext, Rule
+from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, Rule
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+# Characters in one prose block (paragraph, list item, cell). Longer is not copy a person reads,
+# and rules' work on a block grows faster than its length, so such a file is skipped with a notice.
+DEFAULT_MAX_BLOCK_SIZE = 20_000
+# Seconds one file may take from bytes to findings; past it the file is given up, never a hung commit.
+DEFAULT_FILE_TIME_LIMIT = 60.0
 SUPPRESSION_KEY = "#suppression"
+# Opening a FIFO for reading would wait for a writer; with O_NONBLOCK it returns and fstat tells.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+class FileTimedOut(BaseException):
+    """Raised in the linting thread when a file runs past its time limit.
+
+    A BaseException, like KeyboardInterrupt, so that no `except Exception` in a rule swallows it.
+    """
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise FileTimedOut in this thread after `seconds` of wall time (Unix, main thread only).
+
+    Elsewhere (Windows, a worker thread, or a caller that already armed the real-time timer)
+    there is no watchdog, and the regex timeouts inside rules are the only bound.
+    """
+    usable = (seconds > 0 and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread()
+              and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise FileTimedOut
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    finally:
+        signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
 
 
 @dataclass
@@ -36,6 +85,8 @@ class FileResult:
     error: str | None = None
     collected: dict[str, Any] = field(default_factory=dict)
     digest: str | None = None  # hash of the bytes that were linted, the cache key
+    # Rules that gave up on this file (a regex timeout); the other rules' findings stand.
+    rule_errors: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -82,7 +133,18 @@ class Linter:
         self.rules_by_id = {rule.id: rule for rule in self.rules}
         self.severity = {rule.id: self._severity(rule) for rule in self.rules}
         self.context = LintContext(options=dict(self.config.options))
-        self.max_file_size = int(self.config.options.get("max_file_size", DEFAULT_MAX_FILE_SIZE))
+        self.max_file_size = int(self._limit("max_file_size", DEFAULT_MAX_FILE_SIZE))
+        self.max_block_size = int(self._limit("max_block_size", DEFAULT_MAX_BLOCK_SIZE))
+        self.file_time_limit = self._limit("file_time_limit", DEFAULT_FILE_TIME_LIMIT, zero_is_off=True)
+
+    def _limit(self, key: str, default: float, zero_is_off: bool = False) -> float:
+        value = self.config.options.get(key, default)
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or value < 0 or (value == 0 and not zero_is_off):
+            where = self.config.path or "config"
+            floor = "zero or more (0 turns it off)" if zero_is_off else "a number above zero"
+            raise ConfigError(f"{where}: options.{key} must be {floor}, not {value!r}")
+        return float(value)
 
     def _severity(self, rule: Rule) -> str:
         best, level = -1, rule.severity
@@ -104,8 +166,13 @@ class Linter:
                 out.extend(selectors)
         return out
 
-    def lint_document(self, document: Document, collected: dict[str, Any] | None = None) -> list[Diagnostic]:
-        """Findings of every per-file rule on a parsed document, suppressions applied."""
+    def lint_document(self, document: Document, collected: dict[str, Any] | None = None,
+                      errors: list[str] | None = None) -> list[Diagnostic]:
+        """Findings of every per-file rule on a parsed document, suppressions applied.
+
+        A rule whose regex times out loses its findings on this document only; the message
+        goes to `errors` (or is issued as a RuntimeWarning when there is no list to hold it).
+        """
         skipped = self._ignored_for(document.path)
         found = suppression.regions(document) if document.comments else []
         if collected is not None and (found or skipped):
@@ -115,13 +182,19 @@ class Linter:
         for rule in self.rules:
             if skipped and matches_any(skipped, rule):
                 continue
-            if rule.corpus and collected is not None:
-                collected[rule.id] = rule.collect(document, self.context)
-            for diagnostic in rule.check(document, self.context):
-                if found and suppression.suppressed(diagnostic, rule, found):
-                    continue
+            try:
+                if rule.corpus and collected is not None:
+                    collected[rule.id] = rule.collect(document, self.context)
+                findings = [d for d in rule.check(document, self.context)
+                            if not (found and suppression.suppressed(d, rule, found))]
+            except TimeoutError:
+                if collected is not None:
+                    collected.pop(rule.id, None)
+                _report(errors, rule_timeout_message(rule, document.path))
+                continue
+            for diagnostic in findings:
                 diagnostic.severity = self.severity[rule.id]
-                out.append(diagnostic)
+            out.extend(findings)
         out.sort(key=Diagnostic.sort_key)
         return out
 
@@ -143,36 +216,71 @@ class Linter:
         return state.hexdigest()
 
     def lint_bytes(self, path: str, data: bytes, fmt: str | None = None) -> FileResult:
+        """Lint one file's bytes; every problem with the input comes back in the result, never raised."""
+        if len(data) > self.max_file_size:
+            return FileResult(path, notices=[self._too_large(path, len(data))])
         result = FileResult(path, digest=digest(data))
+        try:
+            with time_limit(self.file_time_limit):
+                self._lint_decoded(result, data, fmt)
+        except FileTimedOut:
+            return FileResult(path, error=f"{path}: gave up after {self.file_time_limit:g} s, its findings are "
+                              "missing (raise options.file_time_limit, or exclude the file)")
+        return result
+
+    def _lint_decoded(self, result: FileResult, data: bytes, fmt: str | None) -> None:
+        path = result.path
         try:
             text, notices = decode(data)
         except BinaryFileError:
             result.notices.append(f"{path}: skipped: binary file")
-            return result
+            return
         result.notices.extend(f"{path}: {n}" for n in notices)
         document = parse(path, text, fmt)
         result.notices.extend(f"{path}: {n}" for n in document.notices)
-        result.diagnostics = self.lint_document(document, result.collected)
-        return result
+        longest = max(document.blocks, key=lambda block: len(block.text), default=None)
+        if longest is not None and len(longest.text) > self.max_block_size:
+            line = document.position(longest.src_start)[0]
+            result.notices.append(
+                f"{path}: skipped: the prose block at line {line} has {len(longest.text):,} characters, over the "
+                f"{self.max_block_size:,} limit (split it into paragraphs, or raise options.max_block_size)")
+            return
+        result.diagnostics = self.lint_document(document, result.collected, result.rule_errors)
+
+    def _too_large(self, path: str, size: int) -> str:
+        return (f"{path}: skipped: {size / 1048576:.1f} MB is over the {self.max_file_size / 1048576:.1f} MB "
+                "limit (options.max_file_size)")
 
     def lint_file(self, path: str) -> FileResult:
+        data = self.read_file(path)
+        return data if isinstance(data, FileResult) else self.lint_bytes(path, data)
+
+    def read_file(self, path: str) -> bytes | FileResult:
+        """The bytes of a regular file, or a FileResult that says why there are none to lint."""
         try:
-            size = Path(path).stat().st_size
-            if size > self.max_file_size:
-                return FileResult(path, notices=[
-                    f"{path}: skipped: {size / 1048576:.1f} MB is over the {self.max_file_size / 1048576:.1f} MB "
-                    "limit (options.max_file_size)"])
-            with open(path, "rb") as handle:
-                data = handle.read()
+            fd = os.open(path, _OPEN_FLAGS)
+            with os.fdopen(fd, "rb") as handle:
+                info = os.fstat(handle.fileno())
+                if stat.S_ISDIR(info.st_mode):
+                    return FileResult(path, error=f"{path}: is a directory")
+                if not stat.S_ISREG(info.st_mode):
+                    return FileResult(path, notices=[f"{path}: skipped: not a regular file (a pipe, socket or device)"])
+                if info.st_size > self.max_file_size:
+                    return FileResult(path, notices=[self._too_large(path, info.st_size)])
+                data = handle.read(self.max_file_size + 1)
         except FileNotFoundError:
+            if os.path.islink(path):
+                return FileResult(path, error=f"{path}: broken symbolic link (fix or remove the link)")
             return FileResult(path, error=f"{path}: no such file (deleted during the run?)")
-        except IsADirectoryError:
-            return FileResult(path, error=f"{path}: is a directory")
         except PermissionError:
-            return FileResult(path, error=f"{path}: permission denied")
+            return FileResult(path, error=f"{path}: permission denied (make it readable, or exclude it)")
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return FileResult(path, error=f"{path}: symbolic link loop (fix or remove the link)")
             return FileResult(path, error=f"{path}: cannot read: {exc.strerror or exc}")
-        return self.lint_bytes(path, data)
+        if len(data) > self.max_file_size:  # it grew after fstat
+            return FileResult(path, notices=[self._too_large(path, len(data))])
+        return data
 
     def finish(self, results: list[FileResult]) -> RunResult:
         """Merge per-file results and run the corpus pass (rules that need every file)."""
@@ -180,6 +288,7 @@ class Linter:
         for result in results:
             run.diagnostics.extend(result.diagnostics)
             run.notices.extend(result.notices)
+            run.errors.extend(result.rule_errors)
             if result.error:
                 run.errors.append(result.error)
             else:
@@ -189,7 +298,12 @@ class Linter:
             if not rule.corpus:
                 continue
             data = {r.path: r.collected[rule.id] for r in results if rule.id in r.collected}
-            for diagnostic in rule.finish(data, self.context):
+            try:
+                corpus_findings = list(rule.finish(data, self.context))
+            except TimeoutError:
+                run.errors.append(rule_timeout_message(rule, "the files of this run"))
+                continue
+            for diagnostic in corpus_findings:
                 regions, skipped = silenced.get(diagnostic.path, ([], []))
                 if (skipped and matches_any(skipped, rule)) or (
                         regions and suppression.suppressed(diagnostic, rule, regions)):
@@ -226,18 +340,31 @@ class Linter:
             cache.save()
         return self.finish([results[path] for path in files if path in results])
 
-    @staticmethod
-    def _cached(cache: ResultCache, path: str) -> FileResult | None:
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            return None
-        return cache.get(path, digest(data))
+    def _cached(self, cache: ResultCache, path: str) -> FileResult | None:
+        data = self.read_file(path)  # never blocks on a FIFO nor reads a file over the size limit
+        return None if isinstance(data, FileResult) else cache.get(path, digest(data))
 
     def fails(self, diagnostics: list[Diagnostic]) -> bool:
         threshold = SEVERITY_RANK[self.config.fail_level]
         return any(SEVERITY_RANK[d.severity] >= threshold for d in diagnostics)
 
 
-__all__ = ["FileResult", "Linter", "RulesetError", "RunResult", "load_rules"]
+def rule_timeout_message(rule: Rule, where: str) -> str:
+    """One line: which rule gave up where, and what the user can do about it."""
+    from healthlint.engine.rulesets import builtin_dir
+
+    builtin = Path(rule.path).resolve().parent == builtin_dir().resolve()
+    fix = ("a very long paragraph? split it" if builtin
+           else f"simplify the rule's regular expressions in {rule.path} (nested repeats such as (a+)+)")
+    return (f"{where}: rule {rule.id} gave up: a regular expression ran over {REGEX_TIMEOUT:g} s, so its findings "
+            f"there are missing ({fix}; or turn the rule off there with per_file_ignores)")
+
+
+def _report(errors: list[str] | None, message: str) -> None:
+    if errors is None:
+        warnings.warn(message, RuntimeWarning, stacklevel=3)
+    else:
+        errors.append(message)
+
+
+__all__ = ["FileResult", "FileTimedOut", "Linter", "RulesetError", "RunResult", "load_rules", "time_limit"]

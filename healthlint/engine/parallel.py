@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
@@ -29,9 +30,15 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def _ignore_interrupt() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them: no traceback from each worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _init_spawned(config: object, select: list[str] | None, ignore: list[str] | None) -> None:
     from healthlint.engine.linter import Linter
 
+    _ignore_interrupt()
     global _worker_linter
     _worker_linter = Linter(config, select=select, ignore=ignore)  # type: ignore[arg-type]
 
@@ -53,7 +60,7 @@ def lint_files(linter: Linter, files: list[str], jobs: int | None = None) -> Ite
     if "fork" in methods:
         _worker_linter = linter
         context = multiprocessing.get_context("fork")
-        pool = context.Pool(jobs)
+        pool = context.Pool(jobs, initializer=_ignore_interrupt)
     else:
         context = multiprocessing.get_context("spawn")
         pool = context.Pool(jobs, initializer=_init_spawned,

@@ -52,6 +52,19 @@ _SINGULAR_LEAD_IN = regex_store.compile(
     r"[\w'’-]*(?:[^\Ws\d]|ss|us|is)$",
     regex.IGNORECASE,
 )
+# "Signs your child may benefit from an adjustment:" ends in a singular noun phrase, but one inside a
+# prepositional phrase; what it introduces is the plural noun it starts with: a list.
+_PREPOSITION_BEFORE = regex_store.compile(
+    r"\b(?:of|from|for|to|with|about|in|on|after|before|during|by|at|into|over|under|without|through|per|like)\s+$",
+    regex.IGNORECASE,
+)
+_PLURAL_HEAD = regex_store.compile(
+    r"^(?:(?:here|these|there)\s+are\s+)?(?:(?:the|some|a\s+few|common|key|main|top|early|warning|other|more|\d+"
+    r"|two|three|four|five|six|seven|eight|nine|ten)\s+){0,2}"
+    r"(?!(?:this|his|its|is|was|has|does|us|yes|as|thus|plus|less|perhaps|sometimes|always|unless|across|news)\b)"
+    r"\p{L}{2,}(?<!ss|us|is)s\b",
+    regex.IGNORECASE,
+)
 # A paragraph that is a list in all but markup: it starts with a bullet or an item number.
 _LIST_LIKE = regex_store.compile(r"^\s*(?:[•◦▪‣●○■□➢➤✓✔✗✘→►▶☐☑·*–—-]|\(?\d{1,3}[.)]|\(?[a-z][.)]\s)", regex.IGNORECASE)
 _TERMINAL = regex_store.compile(r"[.!?…][\"'”’)\]]*$")
@@ -139,7 +152,11 @@ class StructureRule(Rule):
         words = intro.rstrip(":\"'”’)] \t\n").strip()
         if _OPEN_ENDING.search(words):
             return False
-        return len(_WORDS.findall(words)) <= self.label_words or _SINGULAR_LEAD_IN.search(words) is not None
+        singular = _SINGULAR_LEAD_IN.search(words)
+        in_phrase = singular is not None and _PREPOSITION_BEFORE.search(words, 0, singular.start()) is not None
+        if in_phrase and _PLURAL_HEAD.match(words):
+            singular = None  # "Signs … from an adjustment:" introduces signs
+        return len(_WORDS.findall(words)) <= self.label_words or singular is not None
 
     # ------------------------------------------------------------------ empty-list-item
 
