@@ -6,7 +6,8 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
@@ -168,7 +169,8 @@ def run_check(args: argparse.Namespace) -> int:
     if args.write_baseline:
         from healthlint import baseline
 
-        recorded = baseline.write(args.write_baseline, diagnostics)
+        with _writing(args.write_baseline, "the baseline"):
+            recorded = baseline.write(args.write_baseline, diagnostics)
         print(f"healthlint: recorded {recorded} finding{'s' if recorded != 1 else ''} in {args.write_baseline}",
               file=sys.stderr)
         return EXIT_ERROR if run.errors else EXIT_OK
@@ -190,7 +192,8 @@ def run_check(args: argparse.Namespace) -> int:
     if args.output_file:
         from healthlint.fileio import write_atomic
 
-        write_atomic(args.output_file, output)
+        with _writing(args.output_file, "the report"):
+            write_atomic(args.output_file, output)
     else:
         sys.stdout.write(output)
         sys.stdout.flush()
@@ -199,6 +202,17 @@ def run_check(args: argparse.Namespace) -> int:
     if linter.fails(diagnostics) and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+@contextmanager
+def _writing(path: Path, what: str) -> Iterator[None]:
+    """An OSError while writing `path` becomes a one-line error that says what to do."""
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise HealthlintError(f"{path}: cannot write {what}: {reason} (check that its folder exists and is "
+                              "writable, and that the path is not a folder)") from None
 
 
 def run_rules(args: argparse.Namespace) -> int:
@@ -257,15 +271,15 @@ def run_server(args: argparse.Namespace) -> int:
 
 
 def explanation(rule: object) -> str:
-    from healthlint.kinds.base import Rule
+    from healthlint.kinds.base import Rule, as_template
 
     assert isinstance(rule, Rule)
     lines = [f"{rule.id}  ({rule.kind} rule, category {rule.category}, severity {rule.severity})", "",
-             f"What it flags: {rule.message.replace('{match}', '…')}"]
+             f"What it flags: {as_template(rule.message)}"]
     if rule.why:
         lines += ["", f"Why it matters: {rule.why}"]
     if rule.suggestion:
-        lines += ["", f"How to fix: {rule.suggestion.replace('{match}', '…')}"]
+        lines += ["", f"How to fix: {as_template(rule.suggestion)}"]
     if rule.source:
         lines += ["", f"Source: {rule.source}"]
     if rule.url:

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from healthlint.engine.rulesets import builtin_dir, builtin_names, load_ruleset
+from healthlint.kinds.base import as_template
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
 
@@ -44,11 +45,11 @@ def render() -> str:
         for rule in ruleset.rules:
             lines += [f"### {rule.id}", "",
                       f"*{rule.category} · {rule.severity} · kind `{rule.kind}`*", "",
-                      f"**What it catches.** {_cell(rule.message.replace('{match}', '…'))}", ""]
+                      f"**What it catches.** {_cell(as_template(rule.message))}", ""]
             if rule.why:
                 lines += [f"**Why it matters.** {_cell(rule.why)}", ""]
             if rule.suggestion:
-                lines += [f"**How to fix.** {_cell(rule.suggestion.replace('{match}', '…'))}", ""]
+                lines += [f"**How to fix.** {_cell(as_template(rule.suggestion))}", ""]
             if rule.source:
                 lines += [f"**Source.** {_cell(rule.source)}", ""]
             if rule.examples_fail:

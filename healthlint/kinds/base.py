@@ -120,6 +120,14 @@ def _type_name(types: type | tuple[type, ...]) -> str:
     return " or ".join(names.get(t, t.__name__) for t in _as_tuple(types))
 
 
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def as_template(text: str) -> str:
+    """A message as documentation: `{match}` is the flagged text, other fields show as <name>."""
+    return PLACEHOLDER.sub(lambda found: "…" if found.group(1) == "match" else f"<{found.group(1)}>", text)
+
+
 COMMON_KEYS = ("id", "kind", "category", "severity", "message", "why", "source", "url",
                "suggestion", "examples", "disclaimer", "enabled")
 
@@ -163,7 +171,7 @@ class Rule:
         """The message's first sentence with the flagged text left out, for listings and docs."""
         text = " ".join(self.message.split()).replace('"{match}"', "{match}")
         text = ("The wording" + text[len("{match}"):]) if text.startswith("{match}") else text
-        first = text.replace("{match}", "the wording").split(". ")[0].strip()
+        first = as_template(text.replace("{match}", "the wording")).split(". ")[0].strip()
         return first.rstrip(".") + "."
 
     def configure(self, spec: SpecReader) -> None:
