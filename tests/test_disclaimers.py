@@ -544,3 +544,14 @@ rules:
     assert finding.disclaimer == "financial-interest" and finding.match == "HSA-eligible"
     assert finding.message.endswith('"Check with your plan administrator."')
     assert not house.lint_text("Our kits are HSA-eligible. Check with your plan administratr.\n", "page.md")
+
+
+def test_menus_naming_a_topic_do_not_make_a_page_about_it() -> None:
+    nav = ('<nav><ul><li><a href="/depression">Depression</a></li><li><a href="/anxiety">Anxiety</a></li>'
+           '<li><a href="/ptsd">PTSD</a></li><li><a href="/addiction">Addiction</a></li></ul></nav>')
+    body = ("<h1>FlexiCore Joint Support</h1><p>Glucosamine and turmeric to support joint comfort.</p>"
+            '<footer><p><a href="/depression-help">Depression resources</a> · <a href="/anxiety">Anxiety help</a></p>'
+            "</footer>")
+    assert not lint(nav + body, path="page.html", select="disclaimers/crisis-line")
+    article = "<h1>Living with depression</h1><p>Depression is common. Depression can be treated.</p>"
+    assert lint(nav + article + body, path="page.html", select="disclaimers/crisis-line")

@@ -182,6 +182,20 @@ class Block:
         return self.map.span(start, end)
 
     @property
+    def link_only(self) -> bool:
+        """Navigation rather than copy: (almost) every letter of the block is inside a link.
+
+        Menus, breadcrumbs and footer link rows name topics ("Depression", "Anxiety") without
+        being about them; rules that judge what a page is about skip such blocks.
+        """
+        if not self.links:
+            return False
+        letters = sum(char.isalnum() for char in self.text)
+        linked = sum(char.isalnum() for link in self.links if link.start >= 0
+                     for char in self.text[link.start:link.end])
+        return letters > 0 and linked >= 0.8 * letters
+
+    @property
     def src_start(self) -> int:
         return self.map.start(0)
 

@@ -627,8 +627,8 @@ class DisclaimerRule(Rule):
                 if located is None or found.start() == found.end():
                     continue
                 index, start, end = located
-                if self._excused(document, index, start, end):
-                    continue
+                if document.blocks[index].link_only or self._excused(document, index, start, end):
+                    continue  # a menu naming a topic is not a page about it
                 block = document.blocks[index]
                 src_start, src_end = block.span(start, end)
                 strong = "strong" in found.groupdict() and found.group("strong") is not None
