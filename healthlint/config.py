@@ -91,7 +91,7 @@ def _pyproject_section(path: Path) -> dict[str, Any] | None:
     try:
         with path.open("rb") as handle:
             document = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, RecursionError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     section = document.get("tool", {}).get("healthlint")
     return section if isinstance(section, dict) else None

@@ -34,9 +34,13 @@ def discover(paths: list[str], exclude: list[str], root: Path) -> tuple[list[str
     """
     files: list[str] = []
     errors: list[str] = []
+
+    def unreadable(exc: OSError) -> None:  # os.walk would skip such a folder without a word
+        errors.append(f"{exc.filename}: cannot read the folder: {exc.strerror} (make it readable, or exclude it)")
+
     for raw in paths:
         if os.path.isdir(raw):
-            for directory, subdirs, names in os.walk(raw):
+            for directory, subdirs, names in os.walk(raw, onerror=unreadable):
                 subdirs[:] = sorted(d for d in subdirs if d not in SKIPPED_DIRS
                                     and not excluded(os.path.join(directory, d), exclude, root))
                 for name in sorted(names):

@@ -49,7 +49,7 @@ class ResultCache:
         return entry[1] if entry is not None and entry[0] == key else None
 
     def put(self, path: str, key: str, result: FileResult) -> None:
-        if result.error is None:
+        if result.error is None and not result.rule_errors:  # a timeout may not recur: lint it again
             self.entries[path] = (key, result)
             self.changed = True
 

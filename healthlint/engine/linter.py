@@ -20,13 +20,13 @@ from typing import Any
 from healthlint import regex_store
 from healthlint.config import Config
 from healthlint.diagnostic import SEVERITY_RANK, Diagnostic
-from healthlint.document.load import BinaryFileError, decode, parse
+from healthlint.document.load import BinaryFileError, decode, format_for, parse
 from healthlint.document.model import Document
 from healthlint.engine import suppression
 from healthlint.engine.cache import ResultCache, digest
 from healthlint.engine.rulesets import builtin_names, code_stamp, load_ruleset, resolve
 from healthlint.engine.selection import matches, matches_any, select_rules, unknown_selectors
-from healthlint.errors import ConfigError, RulesetError
+from healthlint.errors import ConfigError, HealthlintError, RulesetError
 from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, Rule
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -192,6 +192,15 @@ class Linter:
                     collected.pop(rule.id, None)
                 _report(errors, rule_timeout_message(rule, document.path))
                 continue
+            except HealthlintError:
+                raise  # a config problem, the same for every file: it ends the run
+            except Exception as exc:  # a bug in one rule costs that rule on this file, as in ruff
+                if debugging():
+                    raise
+                if collected is not None:
+                    collected.pop(rule.id, None)
+                _report(errors, f"{document.path}: rule {rule.id} failed: {bug_report(exc)}")
+                continue
             for diagnostic in findings:
                 diagnostic.severity = self.severity[rule.id]
             out.extend(findings)
@@ -226,6 +235,12 @@ class Linter:
         except FileTimedOut:
             return FileResult(path, error=f"{path}: gave up after {self.file_time_limit:g} s, its findings are "
                               "missing (raise options.file_time_limit, or exclude the file)")
+        except HealthlintError:
+            raise
+        except Exception as exc:  # a reader bug: this file is lost, the others are not
+            if debugging():
+                raise
+            return FileResult(path, error=f"{path}: cannot be read as {fmt or format_for(path)}: {bug_report(exc)}")
         return result
 
     def _lint_decoded(self, result: FileResult, data: bytes, fmt: str | None) -> None:
@@ -259,15 +274,18 @@ class Linter:
         """The bytes of a regular file, or a FileResult that says why there are none to lint."""
         try:
             fd = os.open(path, _OPEN_FLAGS)
-            with os.fdopen(fd, "rb") as handle:
-                info = os.fstat(handle.fileno())
+            try:
+                info = os.fstat(fd)  # of what was opened: no window for a swap after a check by name
                 if stat.S_ISDIR(info.st_mode):
                     return FileResult(path, error=f"{path}: is a directory")
                 if not stat.S_ISREG(info.st_mode):
                     return FileResult(path, notices=[f"{path}: skipped: not a regular file (a pipe, socket or device)"])
                 if info.st_size > self.max_file_size:
                     return FileResult(path, notices=[self._too_large(path, info.st_size)])
-                data = handle.read(self.max_file_size + 1)
+                with open(fd, "rb", closefd=False) as handle:
+                    data = handle.read(self.max_file_size + 1)
+            finally:
+                os.close(fd)
         except FileNotFoundError:
             if os.path.islink(path):
                 return FileResult(path, error=f"{path}: broken symbolic link (fix or remove the link)")
@@ -302,6 +320,13 @@ class Linter:
                 corpus_findings = list(rule.finish(data, self.context))
             except TimeoutError:
                 run.errors.append(rule_timeout_message(rule, "the files of this run"))
+                continue
+            except HealthlintError:
+                raise
+            except Exception as exc:
+                if debugging():
+                    raise
+                run.errors.append(f"rule {rule.id} failed across files: {bug_report(exc)}")
                 continue
             for diagnostic in corpus_findings:
                 regions, skipped = silenced.get(diagnostic.path, ([], []))
@@ -354,10 +379,20 @@ def rule_timeout_message(rule: Rule, where: str) -> str:
     from healthlint.engine.rulesets import builtin_dir
 
     builtin = Path(rule.path).resolve().parent == builtin_dir().resolve()
-    fix = ("a very long paragraph? split it" if builtin
-           else f"simplify the rule's regular expressions in {rule.path} (nested repeats such as (a+)+)")
-    return (f"{where}: rule {rule.id} gave up: a regular expression ran over {REGEX_TIMEOUT:g} s, so its findings "
-            f"there are missing ({fix}; or turn the rule off there with per_file_ignores)")
+    fix = ("Split the very long paragraph" if builtin else
+           f"Simplify the rule's patterns in {rule.path} (look for nested repeats such as (a|aa)+)")
+    return (f"{where}: rule {rule.id} gave up after {REGEX_TIMEOUT:g} s in a regular expression, so its findings "
+            f"there are missing. {fix}, or turn the rule off there with per_file_ignores")
+
+
+def debugging() -> bool:
+    """HEALTHLINT_DEBUG=1: let unexpected exceptions through, with their traceback."""
+    return bool(os.environ.get("HEALTHLINT_DEBUG"))
+
+
+def bug_report(exc: Exception) -> str:
+    return (f"{type(exc).__name__}: {' '.join(str(exc).split())} (a bug in healthlint: please report it; "
+            "HEALTHLINT_DEBUG=1 shows the traceback)")
 
 
 def _report(errors: list[str] | None, message: str) -> None:

@@ -44,6 +44,7 @@ def load_yaml(text: str) -> Any:
     """Parse one YAML document into plain data with line numbers attached."""
     loader = SafeLoader(text)
     try:
+        _check_nesting(text)
         node = loader.get_single_node()
         if node is None:
             return None
@@ -57,6 +58,26 @@ def load_yaml(text: str) -> Any:
         raise YamlError(None, f"invalid YAML: {exc}") from None
     finally:
         loader.dispose()
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse deep nesting before composing: the composer recurses once per level, and libyaml's
+    (in C) overflows the stack on a file of 100,000 '[' characters, killing the process."""
+    events = SafeLoader(text)
+    try:
+        depth = 0
+        while True:
+            event = events.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise YamlError(event.start_mark.line + 1, f"document nested deeper than {MAX_DEPTH} levels")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif event is None or isinstance(event, yaml.StreamEndEvent):
+                return
+    finally:
+        events.dispose()
 
 
 def _convert(loader: yaml.BaseLoader, node: yaml.Node, depth: int, budget: list[int]) -> Any:

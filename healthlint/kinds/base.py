@@ -24,6 +24,58 @@ from healthlint.errors import RulesetError
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # Seconds one regex may run on one block before the rule is reported as too slow.
 REGEX_TIMEOUT = 1.0
+# The matching methods of a compiled `regex` pattern that accept `timeout=`.
+_TIMED_METHODS = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subf", "subn", "subfn",
+                  "split", "splititer")
+
+
+class BoundedPattern:
+    """A compiled pattern from a ruleset or config whose every match call stops after REGEX_TIMEOUT.
+
+    Rulesets come from the repository being linted, and a pattern with nested repeats such as
+    `(a+)+$` could otherwise hang a commit: the call raises TimeoutError instead, and the linter
+    drops that rule's findings for that file and says so. It behaves as the `regex.Pattern` it
+    wraps; a `timeout=` the caller passes wins. (A finditer's timeout counts from its creation,
+    including the time the loop over its matches spends.)
+    """
+
+    __slots__ = ("compiled",)
+
+    def __init__(self, compiled: regex.Pattern[str]) -> None:
+        self.compiled = compiled
+
+    def __reduce__(self) -> tuple[type[BoundedPattern], tuple[regex.Pattern[str]]]:
+        return BoundedPattern, (self.compiled,)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.compiled, name)  # pattern, flags, groups, groupindex, named_lists...
+
+    def __eq__(self, other: object) -> bool:
+        return self.compiled == (other.compiled if isinstance(other, BoundedPattern) else other)
+
+    def __hash__(self) -> int:
+        return hash(self.compiled)
+
+    def __repr__(self) -> str:
+        return f"BoundedPattern({self.compiled!r})"
+
+
+def _timed(name: str) -> Any:
+    def method(self: BoundedPattern, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("timeout", REGEX_TIMEOUT)
+        return getattr(self.compiled, name)(*args, **kwargs)
+
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
+for _name in _TIMED_METHODS:
+    setattr(BoundedPattern, _name, _timed(_name))
+
+
+def bounded(compiled: regex.Pattern[str]) -> regex.Pattern[str]:
+    """`compiled`, every match call time-limited; typed as the pattern it stands in for."""
+    return BoundedPattern(compiled)  # type: ignore[return-value]
 
 
 @dataclass
@@ -98,8 +150,9 @@ class SpecReader:
         return value
 
     def compile(self, key: str, pattern: str, flags: int = 0, **lists: list[str]) -> regex.Pattern[str]:
+        """A user's regex, checked now (errors name file, line and key) and time-limited when it runs."""
         try:
-            return regex_store.compile(pattern, flags, **lists)
+            return bounded(regex_store.compile(pattern, flags, **lists))
         except regex.error as exc:
             raise self.fail(key, f"invalid regular expression {pattern!r}: {exc}") from None
 

@@ -56,6 +56,7 @@ import regex
 from healthlint import regex_store
 from healthlint.diagnostic import Diagnostic
 from healthlint.document.model import Document
+from healthlint.errors import RulesetError
 from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, Rule, SpecReader
 from healthlint.kinds.pattern import compile_terms_pattern
 
@@ -557,7 +558,13 @@ class DisclaimerRule(Rule):
         self.triggers = None
         if sources:
             combined = "|".join(f"(?:{s})" for s in sources)
-            self.triggers = Screened(compile_terms_pattern(spec, "triggers", sources, self.terms, flags), combined)
+            try:
+                compiled = compile_terms_pattern(spec, "triggers", sources, self.terms, flags)
+            except RulesetError:
+                for source in strong:  # name the right key when the wrong pattern is a strong one
+                    compile_terms_pattern(spec, "strong_triggers", [source], self.terms, flags)
+                raise
+            self.triggers = Screened(compiled, combined)
         self.trigger_rules = self._load_trigger_rules(spec)
         if self.triggers is None and not self.trigger_rules:
             raise spec.fail(None, "a disclaimer rule needs 'triggers', 'strong_triggers' or 'trigger_rules'")

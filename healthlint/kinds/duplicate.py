@@ -58,7 +58,8 @@ import regex
 from healthlint import regex_store
 from healthlint.diagnostic import Diagnostic
 from healthlint.document.model import Block, Document
-from healthlint.kinds.base import LintContext, Rule, SpecReader
+from healthlint.errors import ConfigError
+from healthlint.kinds.base import LintContext, Rule, SpecReader, bounded
 
 SCOPES = ("file", "corpus")
 CONFIG_ALLOW = "duplicate_allow"
@@ -541,10 +542,12 @@ def _allow_regex(patterns: tuple[str, ...], phrases: tuple[str, ...]) -> re.Patt
     if not parts:
         return None
     source = r"\b(?:" + "|".join(f"(?:{part})" for part in parts) + r")\b"
-    try:
+    if not patterns:  # escaped phrases only: they cannot run away
         return re.compile(source)
-    except re.error:  # syntax only the `regex` package knows (\p{L}...)
-        return regex_store.compile(source)
+    try:  # user patterns (ruleset or config) run in the `regex` engine, time-limited
+        return bounded(regex_store.compile(source))
+    except regex.error as exc:  # the ruleset's were checked at load; so this is the config's
+        raise ConfigError(f"options.{CONFIG_ALLOW_PATTERNS}: invalid regular expression: {exc}") from None
 
 
 def _option_texts(context: LintContext, key: str) -> tuple[str, ...]:

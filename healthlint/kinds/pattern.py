@@ -22,7 +22,7 @@ import regex
 from healthlint import regex_store
 from healthlint.diagnostic import Diagnostic
 from healthlint.document.model import Block, Document, Sentence
-from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, Rule, SpecReader
+from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, Rule, SpecReader, bounded
 from healthlint.language import defusers
 
 DEFUSERS = ("negation", "hedge", "quotation", "attribution", "question")
@@ -88,7 +88,7 @@ def compile_terms_pattern(spec: SpecReader, key: str, patterns: list[str], terms
     lists = {name: term_variants(terms[name]) for name in used}
     combined = sources[0] if len(sources) == 1 else "|".join(f"(?:{s})" for s in sources)
     try:
-        return regex_store.compile(combined, flags, **lists)
+        return bounded(regex_store.compile(combined, flags, **lists))  # ruleset patterns run time-limited
     except regex.error:
         for source in sources:  # name the alternative that is wrong
             spec.compile(key, source, flags, **lists)
