@@ -9,7 +9,6 @@ after. Without a cache directory this is plain `regex.compile` with a per-proces
 
 from __future__ import annotations
 
-import pickle
 import sys
 from pathlib import Path
 from typing import Any
@@ -43,10 +42,11 @@ def _file(directory: Path) -> Path:
 
 def load(directory: Path) -> None:
     """Add the patterns saved in `directory` (absent or unreadable: nothing to add)."""
+    from healthlint import signed_pickle
+
     try:
-        with _file(directory).open("rb") as handle:
-            stored = pickle.load(handle)
-    except Exception:  # a missing or broken store only costs compile time
+        stored = signed_pickle.load(_file(directory))
+    except Exception:  # a missing, foreign or broken store only costs compile time
         return
     if isinstance(stored, dict):
         for key, pattern in stored.items():
@@ -58,11 +58,14 @@ def save(directory: Path) -> None:
     global _dirty
     if not _dirty:
         return
+    from healthlint import signed_pickle
     from healthlint.fileio import write_atomic_bytes
 
     try:
+        data = signed_pickle.dumps({key: _compiled[key] for key in _used})
+        if data is None:
+            return
         directory.mkdir(parents=True, exist_ok=True)
-        data = pickle.dumps({key: _compiled[key] for key in _used}, protocol=pickle.HIGHEST_PROTOCOL)
         write_atomic_bytes(_file(directory), data)
         _dirty = False
     except OSError:  # a read-only or full disk: the next run compiles again

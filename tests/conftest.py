@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,9 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from healthlint.cli import main
+
+# The cache-signing key lives in the user's cache directory; tests use a private one.
+os.environ.setdefault("XDG_CACHE_HOME", tempfile.mkdtemp(prefix="healthlint-test-xdg-"))
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from healthlint import signed_pickle
+from healthlint.cli import main
 from healthlint.engine import parallel
 from healthlint.engine.cache import FORMAT
 from healthlint.engine.linter import Linter
@@ -122,8 +124,7 @@ def test_an_unwritable_cache_only_costs_speed(tmp_path: Path, cli, monkeypatch: 
 def result_caches(cache: Path) -> list[dict]:
     stored = []
     for path in sorted(cache.glob("results-*.pickle")):
-        with path.open("rb") as handle:
-            data = pickle.load(handle)
+        data = signed_pickle.load(path)
         assert data["format"] == FORMAT
         stored.append(data["entries"])
     return stored
@@ -221,3 +222,30 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path, jobs: str) -> None:
         while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < gone_by:
             time.sleep(0.05)
         assert not any(Path(f"/proc/{pid}").exists() for pid in workers), "a worker outlived the run"
+
+
+def test_a_planted_cache_is_never_unpickled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cache files are signed with this user's key; a repository cannot ship one that runs code."""
+
+    marker = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self):  # what an attacker would commit as .healthlint_cache/*.pickle
+            return (Path.touch, (marker,))
+
+    site = tmp_path / "repo"
+    page = site / "page.md"
+    page.parent.mkdir()
+    page.write_text("Our tea cures insomnia.\n", encoding="utf-8")
+    monkeypatch.chdir(site)
+    assert main(["check", "-q", "page.md"]) == 1  # creates the cache and this user's key
+    cache = site / ".healthlint_cache"
+    planted = pickle.dumps(Payload())
+    for path in cache.glob("*.pickle"):
+        path.write_bytes(planted)  # unsigned
+    assert main(["check", "-q", "page.md"]) == 1
+    forged = signed_pickle.MAGIC + b"\0" * signed_pickle.TAG_BYTES + planted
+    for path in cache.glob("*.pickle"):
+        path.write_bytes(forged)  # a tag made without the key
+    assert main(["check", "-q", "page.md"]) == 1
+    assert not marker.exists()

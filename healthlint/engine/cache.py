@@ -10,10 +10,10 @@ sharing a cache never see half of one (the last writer wins).
 from __future__ import annotations
 
 import hashlib
-import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from healthlint import signed_pickle
 from healthlint.fileio import write_atomic, write_atomic_bytes
 
 if TYPE_CHECKING:
@@ -36,8 +36,7 @@ class ResultCache:
 
     def load(self) -> ResultCache:
         try:
-            with self.file.open("rb") as handle:
-                stored = pickle.load(handle)
+            stored = signed_pickle.load(self.file)
             if isinstance(stored, dict) and stored.get("format") == FORMAT:
                 self.entries = stored["entries"]
         except Exception:  # a missing, old or corrupt cache is an empty one
@@ -57,7 +56,9 @@ class ResultCache:
         """Write the cache; a cache that cannot be written (read-only, full disk) is only a slower next run."""
         if not self.changed:
             return
-        data = pickle.dumps({"format": FORMAT, "entries": self.entries}, protocol=pickle.HIGHEST_PROTOCOL)
+        data = signed_pickle.dumps({"format": FORMAT, "entries": self.entries})
+        if data is None:
+            return
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             ignore = self.directory / ".gitignore"

@@ -14,13 +14,13 @@ A ruleset file:
 from __future__ import annotations
 
 import hashlib
-import pickle
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
+from healthlint import signed_pickle
 from healthlint.engine.yamlload import YamlError, YamlList, YamlMap, load_yaml
 from healthlint.errors import RulesetError
 from healthlint.fileio import write_atomic_bytes
@@ -81,16 +81,17 @@ def load_ruleset(path: Path, compiled_cache: Path | None = None) -> Ruleset:
     key = hashlib.blake2b(data + code_stamp().encode() + str(path).encode(), digest_size=16).hexdigest()
     pickled = compiled_cache / f"rules-{key}.pickle"
     try:
-        with pickled.open("rb") as handle:
-            cached = pickle.load(handle)
+        cached = signed_pickle.load(pickled)
         if isinstance(cached, Ruleset):
             return cached
-    except Exception:  # absent or unreadable: compile it
+    except Exception:  # absent, foreign or unreadable: compile it
         pass
     ruleset = _load_cached(str(path), stat.st_mtime_ns, stat.st_size)
     try:
-        compiled_cache.mkdir(parents=True, exist_ok=True)
-        write_atomic_bytes(pickled, pickle.dumps(ruleset, protocol=pickle.HIGHEST_PROTOCOL))
+        data = signed_pickle.dumps(ruleset)
+        if data is not None:
+            compiled_cache.mkdir(parents=True, exist_ok=True)
+            write_atomic_bytes(pickled, data)
     except Exception:  # a rule that cannot be pickled, or a read-only cache: just do not cache
         pass
     return ruleset
