@@ -239,6 +239,8 @@ class Document:
     loose_links: list[Link] = field(default_factory=list)
     # Links inside reference markers (<sup><a href="...">2</a></sup>); the marker is in its block's `markers`.
     marker_links: list[Link] = field(default_factory=list)
+    # What rules derive from the document and share (lower-cased text, word positions...), by name.
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def links(self) -> list[Link]:

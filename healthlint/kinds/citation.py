@@ -52,7 +52,7 @@ from __future__ import annotations
 import weakref
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,8 +62,9 @@ from healthlint import regex_store
 from healthlint.diagnostic import Diagnostic
 from healthlint.document.model import Block, Document, Sentence
 from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, Rule, SpecReader
-from healthlint.kinds.pattern import compile_terms_pattern
-from healthlint.language import defusers, numbers, references
+from healthlint.kinds.pattern import compile_terms_pattern, read_defusal
+from healthlint.kinds.scan import StartScan
+from healthlint.language import numbers, references
 
 WINDOWS = ("sentence", "next-sentence", "paragraph")
 DEFUSERS = ("negation", "question", "quotation")
@@ -312,6 +313,7 @@ class CitationRule(Rule):
             patterns = [r"(?<![\w-]){{rule_terms}}(?!\w)", *patterns]
         self._terms = terms
         self.trigger = compile_terms_pattern(spec, "patterns", patterns, terms, flags) if patterns else None
+        self.trigger_scan = StartScan(self.trigger) if self.trigger is not None else None
         extend = spec.texts("extend_before")
         ends = [f"\\b(?:{p})$" for p in extend]
         self.extend_before = compile_terms_pattern(spec, "extend_before", ends, terms, flags) if extend else None
@@ -320,14 +322,7 @@ class CitationRule(Rule):
         self.anchored = bool(self.anchor_words or self.anchor_patterns)
         self.window = spec.text("window", "sentence", choices=WINDOWS)
         self.skip_numbers = spec.flag("skip_numbers", False)
-        self.unless = self._compile_each(spec, "unless", flags)
-        before = spec.text("unless_before")
-        self.unless_before = (compile_terms_pattern(spec, "unless_before", [f"(?:{before})\\s*$"], terms, flags)
-                              if before else None)
-        self.defused_by = spec.texts("defused_by")
-        for name in self.defused_by:
-            if name not in DEFUSERS:
-                raise spec.fail("defused_by", f"'{name}' is not one of: {', '.join(DEFUSERS)}")
+        self.defusal = read_defusal(spec, terms, flags, DEFUSERS)
         self.continues = self._compile_each(spec, "continues", int(regex.IGNORECASE))
         self.method_report = self._compile_each(spec, "method_report", int(regex.IGNORECASE))
         self.elaborated_by = self._compile_each(spec, "elaborated_by", int(regex.IGNORECASE))
@@ -410,15 +405,20 @@ class CitationRule(Rule):
     def _find_claims(self, document: Document, sources: Sources, sites: SelfSites) -> Iterator[Claim]:
         assert self.trigger is not None
         page_own = self._own_links_only(sources.links, sites)
+        assert self.trigger_scan is not None
+        # Where triggers may start, in whole blocks or (anchored rules) in sentences; None: anywhere.
+        starts = ((None, self.trigger_scan.blocks(document, bounded=True)) if self.anchored
+                  else (self.trigger_scan.blocks(document), None))
+        known = starts[1] if self.anchored else starts[0]
         for index, block in enumerate(document.blocks):
-            if index in sources.skip_blocks or not block.text:
-                continue
+            if index in sources.skip_blocks or not block.text or (known is not None and index not in known):
+                continue  # (no trigger can start in this block)
             text = block.text
             # Term lists match words separated by a space or hyphen; a wrapped line must match too.
             scan = text.replace("\n", " ").replace("\r", " ") if "\n" in text or "\r" in text else text
             sentences: list[Sentence] = document.block_sentences[index] or [Sentence(index, 0, len(text), text)]
             done: set[int] = set()
-            for found in self._triggers(scan, sentences):
+            for found in self._triggers(scan, sentences, *(None if s is None else s.get(index, []) for s in starts)):
                 start, end = found.span("flag") if found.groupdict().get("flag") else found.span()
                 if start == end:
                     continue
@@ -428,7 +428,8 @@ class CitationRule(Rule):
                 if self.skip_numbers and numbers.all_non_statistic(scan, start, end):
                     continue
                 sentence = sentences[number]
-                if self._defused(block, scan, start, end, sentence):
+                lo, hi = min(sentence.start, start), max(sentence.end, end)
+                if self.defusal.defuses(scan, start, end, lo, hi, in_quote=block.quoted):
                     continue
                 done.add(number)
                 if self._supported(document, sources, sites, index, number):
@@ -437,12 +438,19 @@ class CitationRule(Rule):
                 message = self._message(sources, sites, page_own, block, index, sentence, text[start:end])
                 yield Claim(index, start, end, message)
 
-    def _triggers(self, scan: str, sentences: list[Sentence]) -> Iterator[regex.Match[str]]:
-        """Trigger matches, searched only in the sentences that hold an anchor (a fast pre-check)."""
-        assert self.trigger is not None
+    def _triggers(self, scan: str, sentences: list[Sentence], starts: Sequence[int] | None,
+                  bounded_starts: Sequence[int] | None) -> Iterator[regex.Match[str]]:
+        """Trigger matches, searched only in the sentences that hold an anchor (a fast pre-check).
+
+        `starts` and `bounded_starts`: where triggers may start in the block (StartScan.blocks).
+        """
+        assert self.trigger_scan is not None
+        if not self.anchored:
+            yield from self.trigger_scan.finditer(scan, starts, REGEX_TIMEOUT)
+            return
         lowered = scan.lower()
-        if not self.anchored or len(lowered) != len(scan):
-            yield from self.trigger.finditer(scan, timeout=REGEX_TIMEOUT)
+        if len(lowered) != len(scan):
+            yield from self.trigger_scan.finditer(scan, starts, REGEX_TIMEOUT)
             return
         if not self._has_anchor(lowered):
             return
@@ -454,13 +462,13 @@ class CitationRule(Rule):
                 hi = max(hi, sentence.end)  # neighbours: search them as one stretch
                 continue
             if lo >= 0:
-                yield from self.trigger.finditer(scan, lo, hi, timeout=REGEX_TIMEOUT)
+                yield from self.trigger_scan.finditer(scan, bounded_starts, REGEX_TIMEOUT, lo, hi)
             if sentence is not None:
                 lo, hi = sentence.start, sentence.end
 
     def _has_anchor(self, lowered: str) -> bool:
         # Substring tests run in C and beat one regex alternation of many words several times over.
-        return (any(word in lowered for word in self.anchor_words)
+        return (any(map(lowered.__contains__, self.anchor_words))
                 or any(p.search(lowered) for p in self.anchor_patterns))
 
     def _extend(self, scan: str, start: int, floor: int) -> int:
@@ -473,22 +481,6 @@ class CitationRule(Rule):
                 break
             start = found.start()
         return start
-
-    def _defused(self, block: Block, text: str, start: int, end: int, sentence: Sentence) -> bool:
-        lo, hi = min(sentence.start, start), max(sentence.end, end)
-        if any(u.search(text, lo, hi) for u in self.unless):
-            return True
-        clause_start, _ = defusers.clause_bounds(text, start, end, lo, hi)
-        if self.unless_before is not None and self.unless_before.search(text[clause_start:start]):
-            return True
-        for name in self.defused_by:
-            if name == "negation" and defusers.negated(text, clause_start, start, lo):
-                return True
-            if name == "question" and defusers.question(text[lo:hi]):
-                return True
-            if name == "quotation" and (block.quoted or defusers.quoted(text, lo, start, end)):
-                return True
-        return False
 
     # ------------------------------------------------------------------ evidence
 

@@ -59,6 +59,7 @@ from healthlint.document.model import Document
 from healthlint.errors import RulesetError
 from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, Rule, SpecReader
 from healthlint.kinds.pattern import compile_terms_pattern
+from healthlint.kinds.scan import StartScan
 
 # Normalisation for comparing wordings: what a reader does not notice.
 _APOSTROPHE = regex_store.compile(r"(?<=\w)['’ʼ`](?=\w)")
@@ -77,6 +78,7 @@ MAX_FUZZY_WORD_RUNS = 2
 FUZZY_BUDGET = 4000  # characters of text one wording is fuzzily matched against, at most
 ANCHORS_PER_WORDING = 3
 MESSAGE_QUOTE_CHARS = 80
+FIX_MEMO_SIZE = 50_000  # words whose correction the speller remembers
 
 
 def normalise(text: str) -> str:
@@ -253,6 +255,20 @@ class Haystack:
         self.text = text
         self.lowered = text.lower() if lowered is None else lowered
         self._has: dict[str, bool] = {}
+        # Where each word occurs, and the windows around them: rules with the same words share them.
+        self._found: dict[str, list[int]] = {}
+        self._near: dict[tuple[object, ...], list[tuple[int, int]]] = {}
+
+    def occurrences(self, word: str) -> list[int]:
+        """Every offset where `word` occurs in `lowered`, overlapping ones included."""
+        found = self._found.get(word)
+        if found is None:
+            found = self._found[word] = []
+            lowered, at = self.lowered, self.lowered.find(word)
+            while at >= 0:
+                found.append(at)
+                at = lowered.find(word, at + 1)
+        return found
 
     def has(self, word: str) -> bool:
         known = self._has.get(word)
@@ -277,7 +293,7 @@ class Screened:
         self.reach = 2 * len(source) + 80
 
     def possible(self, hay: Haystack) -> bool:
-        return all(any(hay.has(word) for word in clause) for clause in self.clauses)
+        return all(any(map(hay.has, clause)) for clause in self.clauses)
 
     def search(self, hay: Haystack) -> regex.Match[str] | None:
         for found in self.finditer(hay):
@@ -292,21 +308,26 @@ class Screened:
             return
         if not self.possible(hay):
             return
-        for lo, hi in _near(hay.lowered, self.key, self.reach):
+        for lo, hi in _near(hay, self.key, self.reach):
             yield from self.pattern.finditer(hay.text, lo, hi, timeout=REGEX_TIMEOUT)
 
 
-def _near(lowered: str, words: frozenset[str] | dict[str, int], reach: int,
+def _near(hay: Haystack, words: frozenset[str] | dict[str, int], reach: int,
           at_least: int = 1) -> list[tuple[int, int]]:
     """Merged spans within `reach` of occurrences of `words`. With a mapping of words to
     groups and `at_least` > 1, only spans where words of that many groups occur."""
+    key = (words if isinstance(words, frozenset) else tuple(words.items()), reach, at_least)
+    found = hay._near.get(key)
+    if found is None:
+        found = hay._near[key] = _windows(hay, words, reach, at_least)
+    return found
+
+
+def _windows(hay: Haystack, words: frozenset[str] | dict[str, int], reach: int,
+             at_least: int) -> list[tuple[int, int]]:
+    lowered = hay.lowered
     group = words if isinstance(words, dict) else dict.fromkeys(words, 0)
-    hits: list[tuple[int, str]] = []
-    for word in group:
-        at = lowered.find(word)
-        while at >= 0:
-            hits.append((at, word))
-            at = lowered.find(word, at + 1)
+    hits = [(at, word) for word in group for at in hay.occurrences(word)]
     spans: list[tuple[int, int, set[int]]] = []
     for at, word in sorted(hits):
         lo, hi = max(at - reach, 0), min(at + reach, len(lowered))
@@ -405,7 +426,7 @@ class Wording:
         # still holds that many intact words, and pages dense in one common word stay cheap.
         at_least = min(self.anchor_clauses, 2)
         budget = FUZZY_BUDGET
-        for lo, hi in _near(hay.lowered, self.anchors, self.reach, at_least):
+        for lo, hi in _near(hay, self.anchors, self.reach, at_least):
             budget -= hi - lo
             if budget < 0:
                 return False  # anchors everywhere: a page this dense in them gets the exact and spelled checks only
@@ -457,6 +478,7 @@ class Speller:
         self.prefixes: set[str] = set()
         self.by_deletion: dict[str, str] = {}
         self.generation = 0
+        self._fixed: dict[str, str | None] = {}  # answers of `fix`, for this vocabulary: pages share words
 
     def learn(self, words: set[str]) -> None:
         new = {w for w in words if len(w) >= self.MIN_LETTERS and w.isalpha()} - self.words
@@ -468,9 +490,18 @@ class Speller:
             for variant in _deletions(word):
                 self.by_deletion.setdefault(variant, word)
         self.generation += 1
+        self._fixed.clear()
 
     def fix(self, word: str) -> str | None:
         """The vocabulary word one edit away from `word`, if there is one."""
+        if word in self._fixed:
+            return self._fixed[word]
+        if len(self._fixed) >= FIX_MEMO_SIZE:
+            self._fixed.clear()
+        fixed = self._fixed[word] = self._fix(word)
+        return fixed
+
+    def _fix(self, word: str) -> str | None:
         if word in self.words:
             return None
         if word in self.by_deletion:  # a letter missing
@@ -522,6 +553,15 @@ class Mention:
 
 
 # ---------------------------------------------------------------- the rule
+def _pattern_id(pattern: Screened | regex.Pattern[str] | None) -> int | None:
+    """The compiled pattern behind `pattern`: patterns are compiled once per source, flags and term lists."""
+    if pattern is None:
+        return None
+    if isinstance(pattern, Screened):
+        pattern = pattern.pattern
+    return id(getattr(pattern, "compiled", pattern))
+
+
 class DisclaimerRule(Rule):
     kind = "disclaimer"
 
@@ -565,6 +605,7 @@ class DisclaimerRule(Rule):
                     compile_terms_pattern(spec, "strong_triggers", [source], self.terms, flags)
                 raise
             self.triggers = Screened(compiled, combined)
+        self.trigger_scan = StartScan(self.triggers.pattern) if self.triggers is not None else None
         self.trigger_rules = self._load_trigger_rules(spec)
         if self.triggers is None and not self.trigger_rules:
             raise spec.fail(None, "a disclaimer rule needs 'triggers', 'strong_triggers' or 'trigger_rules'")
@@ -578,6 +619,12 @@ class DisclaimerRule(Rule):
         self.page_requires = [self._screened(spec, "page_requires", p, flags) for p in spec.texts("page_requires")]
         self.page_unless = [self._screened(spec, "page_unless", p, flags) for p in spec.texts("page_unless")]
         self.min_words = spec.integer("min_words", 0, minimum=0)
+        # Rules with the same scope (the info-quality rules share theirs) share its answers per document.
+        self._page_key = ("disclaimer.applies", type(self)._applies, self.min_words,
+                          *map(_pattern_id, self.page_requires), "|", *map(_pattern_id, self.page_unless))
+        self._trigger_key = None if self.trigger_rules or self.triggers is None else (
+            "disclaimer.first_trigger", type(self)._mentions, _pattern_id(self.triggers), self.min_mentions,
+            self.heading_mentions, _pattern_id(self.unless), _pattern_id(self.unless_before))
 
     def _screened(self, spec: SpecReader, key: str, source: str, flags: int) -> Screened:
         return Screened(compile_terms_pattern(spec, key, [source], self.terms, flags), source)
@@ -603,6 +650,12 @@ class DisclaimerRule(Rule):
     # ------------------------------------------------------------------ scope
     def applies(self, document: Document) -> bool:
         """The page is of the kind the rule is about (before looking for triggers)."""
+        found = document.memo.get(self._page_key)
+        if found is None:
+            found = document.memo[self._page_key] = self._applies(document)
+        return found  # type: ignore[no-any-return]
+
+    def _applies(self, document: Document) -> bool:
         prose = prose_of(document)
         if prose.words < self.min_words:
             return False
@@ -612,6 +665,13 @@ class DisclaimerRule(Rule):
 
     def first_trigger(self, document: Document, context: LintContext) -> Mention | None:
         """The earliest trigger, if the page has enough of them to count as being about it."""
+        if self._trigger_key is None:
+            return self._first_trigger(document, context)
+        if self._trigger_key not in document.memo:
+            document.memo[self._trigger_key] = self._first_trigger(document, context)
+        return document.memo[self._trigger_key]  # type: ignore[no-any-return]
+
+    def _first_trigger(self, document: Document, context: LintContext) -> Mention | None:
         first: Mention | None = None
         enough = False
         for count, mention in enumerate(self._mentions(document, context), start=1):
@@ -628,7 +688,9 @@ class DisclaimerRule(Rule):
         if self.triggers is not None:
             prose = prose_of(document)
             # Triggers are common words: scan lazily from the top, the caller stops when it has enough.
-            scan = self.triggers.pattern.finditer(prose.plain.text, timeout=REGEX_TIMEOUT)
+            assert self.trigger_scan is not None
+            scan = self.trigger_scan.finditer_from(prose.plain.text, self.trigger_scan.iter_starts(document),
+                                                   REGEX_TIMEOUT)
             for found in scan if self.triggers.possible(prose.plain) else ():
                 located = prose.locate(*found.span())
                 if located is None or found.start() == found.end():

@@ -103,7 +103,9 @@ def _new_word_hash(word: str) -> int:
 def shingle_hashes(words: Sequence[str], size: int) -> set[int]:
     """64-bit hashes of the `size`-word shingles of `words` (one shingle when it is shorter)."""
     cache = _WORD_CACHE
-    hashes = [cache.get(w) or _new_word_hash(w) for w in words]  # no call for a known word
+    hashes = list(map(cache.get, words))  # word hashes are never 0: None marks a new word
+    if None in hashes:
+        hashes = [h if h is not None else _new_word_hash(w) for h, w in zip(hashes, words, strict=True)]
     if not hashes:
         return set()
     size = min(size, len(hashes))
@@ -266,13 +268,14 @@ class DuplicateRule(Rule):
     def _near_earlier(self, index: int, shingles: set[int], postings: dict[int, list[int]],
                       shingle_sets: dict[int, set[int]]) -> dict[int, float]:
         """Earlier first copies whose shingles mostly coincide with these (exact Jaccard)."""
-        shared: Counter[int] = Counter()
+        shared: dict[int, int] = {}  # earlier block -> shingles in common
         for value in shingles:
             posting = postings.get(value)
             if posting is None:
                 postings[value] = [index]
                 continue
-            shared.update(posting)
+            for earlier in posting:
+                shared[earlier] = shared.get(earlier, 0) + 1
             if len(posting) < _POSTING_CAP:
                 posting.append(index)
         near: dict[int, float] = {}

@@ -21,11 +21,12 @@ import regex
 
 from healthlint import regex_store
 from healthlint.diagnostic import Diagnostic
-from healthlint.document.model import Block, Document, Sentence
+from healthlint.document.model import Document, Sentence
 from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, Rule, SpecReader, bounded
-from healthlint.language import defusers
+from healthlint.kinds.scan import StartScan
+from healthlint.language.defusers import DEFUSER_NAMES, Defusal
 
-DEFUSERS = ("negation", "hedge", "quotation", "attribution", "question")
+DEFUSERS = DEFUSER_NAMES
 TERM_REF = regex_store.compile(r"\{\{([a-z0-9_]+)\}\}")
 # Separators a multi-word term may have in copy: "side effects", "side-effects". Line breaks
 # are matched as spaces because rules scan the text with newlines blanked (same offsets).
@@ -95,6 +96,19 @@ def compile_terms_pattern(spec: SpecReader, key: str, patterns: list[str], terms
         raise
 
 
+def read_defusal(spec: SpecReader, terms: dict[str, list[str]], flags: int, allowed: tuple[str, ...]) -> Defusal:
+    """The `unless`, `unless_before` and `defused_by` keys, as the claim kinds share them."""
+    unless = tuple(compile_terms_pattern(spec, "unless", [p], terms, flags) for p in spec.texts("unless"))
+    before = spec.text("unless_before")
+    unless_before = (compile_terms_pattern(spec, "unless_before", [f"(?:{before})\\s*$"], terms, flags)
+                     if before else None)
+    defused_by = tuple(spec.texts("defused_by"))
+    for name in defused_by:
+        if name not in allowed:
+            raise spec.fail("defused_by", f"'{name}' is not one of: {', '.join(allowed)}")
+    return Defusal(unless, unless_before, defused_by)
+
+
 class PatternRule(Rule):
     kind = "pattern"
 
@@ -109,25 +123,22 @@ class PatternRule(Rule):
         if not patterns:
             raise spec.fail(None, "a pattern rule needs 'terms' or 'patterns'")
         self.regex = compile_terms_pattern(spec, "patterns", patterns, terms, flags)
+        self.scan = StartScan(self.regex)
         self.scope = spec.text("scope", "sentence", choices=("sentence", "block"))
         self.requires = [compile_terms_pattern(spec, "requires", [p], terms, flags) for p in spec.texts("requires")]
-        self.unless = [compile_terms_pattern(spec, "unless", [p], terms, flags) for p in spec.texts("unless")]
-        before = spec.text("unless_before")
-        self.unless_before = (compile_terms_pattern(spec, "unless_before", [f"(?:{before})\\s*$"], terms, flags)
-                              if before else None)
-        self.defused_by = spec.texts("defused_by")
-        for name in self.defused_by:
-            if name not in DEFUSERS:
-                raise spec.fail("defused_by", f"'{name}' is not one of: {', '.join(DEFUSERS)}")
+        self.defusal = read_defusal(spec, terms, flags, DEFUSERS)
 
     def check(self, document: Document, context: LintContext) -> Iterator[Diagnostic]:
-        for index, block in enumerate(document.blocks):
+        starts = self.scan.blocks(document)  # where matches may start; None: anywhere
+        blocks = document.blocks
+        for index in range(len(blocks)) if starts is None else sorted(starts):
+            block = blocks[index]
             text = block.text
             if not text:
                 continue
             sentences: list[Sentence] | None = None
             scan = text.replace("\n", " ").replace("\r", " ") if "\n" in text or "\r" in text else text
-            for found in self.regex.finditer(scan, timeout=REGEX_TIMEOUT):
+            for found in self.scan.finditer(scan, None if starts is None else starts[index], REGEX_TIMEOUT):
                 start, end = found.span("flag") if "flag" in found.groupdict() and found.group("flag") else found.span()
                 if start == end:
                     continue
@@ -138,31 +149,11 @@ class PatternRule(Rule):
                     lo_scope, hi_scope = 0, len(text)
                 else:
                     lo_scope, hi_scope = lo, hi
-                if self._defused(block, text, start, end, lo, hi, lo_scope, hi_scope):
+                if self.requires and not any(r.search(text, lo_scope, hi_scope) for r in self.requires):
+                    continue
+                if self.defusal.defuses(text, start, end, lo, hi, in_quote=block.quoted, scope=(lo_scope, hi_scope)):
                     continue
                 yield self.diagnostic(document, block, start, end)
-
-    def _defused(self, block: Block, text: str, start: int, end: int, lo: int, hi: int,
-                 lo_scope: int, hi_scope: int) -> bool:
-        if self.requires and not any(r.search(text, lo_scope, hi_scope) for r in self.requires):
-            return True
-        if any(u.search(text, lo_scope, hi_scope) for u in self.unless):
-            return True
-        clause_start, clause_end = defusers.clause_bounds(text, start, end, lo, hi)
-        if self.unless_before is not None and self.unless_before.search(text[clause_start:start]):
-            return True
-        for name in self.defused_by:
-            if name == "negation" and defusers.negated(text, clause_start, start, lo):
-                return True
-            if name == "hedge" and defusers.hedged(text, clause_start, clause_end, start, end):
-                return True
-            if name == "quotation" and (block.quoted or defusers.quoted(text, lo, start, end)):
-                return True
-            if name == "attribution" and defusers.attributed(text[lo:hi]):
-                return True
-            if name == "question" and defusers.question(text[lo:hi]):
-                return True
-        return False
 
 
 def _enclosing(sentences: list[Sentence], start: int, end: int, length: int) -> tuple[int, int]:

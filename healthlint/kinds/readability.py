@@ -117,7 +117,9 @@ def _build_prose(document: Document) -> Prose:
         sentences = []
         counts = TextCounts()
         for sentence in document.block_sentences[index]:
-            sentence_counts = count_sentence(_CITATION.sub("", sentence.text))
+            text = sentence.text
+            # Every citation holds a parenthesis or a bracket: most sentences need no substitution.
+            sentence_counts = count_sentence(_CITATION.sub("", text) if "(" in text or "[" in text else text)
             if sentence_counts.words:
                 sentences.append(ProseSentence(sentence.start, sentence.end, sentence_counts))
                 counts.add(sentence_counts)

@@ -24,6 +24,7 @@ import regex
 from healthlint.diagnostic import Diagnostic
 from healthlint.document.model import Document, Sentence
 from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, Rule, SpecReader
+from healthlint.kinds.scan import StartScan
 
 _SEPARATORS = re.compile(r"[\s-]+")
 
@@ -59,14 +60,18 @@ class SubstitutionRule(Rule):
         flags = 0 if self.case else regex.IGNORECASE
         source = rf"(?<![\w-]){alternation([str(term) for term in swap])}(?!\w)"
         self.regex = spec.compile("swap", source, flags)
+        self.scan = StartScan(self.regex)
         self.explained = spec.flag("explained", True)
 
     def check(self, document: Document, context: LintContext) -> Iterator[Diagnostic]:
-        for index, block in enumerate(document.blocks):
+        starts = self.scan.blocks(document)  # where matches may start; None: anywhere
+        blocks = document.blocks
+        for index in range(len(blocks)) if starts is None else sorted(starts):
+            block = blocks[index]
             text = block.text
             if not text:
                 continue
-            for found in self.regex.finditer(text, timeout=REGEX_TIMEOUT):
+            for found in self.scan.finditer(text, None if starts is None else starts[index], REGEX_TIMEOUT):
                 matched = found.group()
                 replacement = self.replacements.get(normalise(matched))
                 if replacement is None:  # cannot happen with literal terms; kept as a guard

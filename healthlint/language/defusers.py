@@ -9,6 +9,8 @@ Hedge cues follow the CoNLL-2010 / BioScope cue lists ("may", "might", "suggest"
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import regex
 
 from healthlint import regex_store
@@ -105,3 +107,43 @@ def attributed(sentence: str) -> bool:
 
 def question(sentence: str) -> bool:
     return sentence.rstrip().rstrip("\"'”’)").endswith("?")
+
+
+# What every claim kind reads as defusers (`defused_by`), in the order they are tried.
+DEFUSER_NAMES = ("negation", "hedge", "quotation", "attribution", "question")
+
+
+@dataclass(frozen=True)
+class Defusal:
+    """What around a match takes the claim out of it, as the `pattern` and `citation` kinds configure it:
+    `unless` (regexes, a match in the scope defuses), `unless_before` (a regex matched against the
+    clause text just before the match) and `defused_by` (names from DEFUSER_NAMES)."""
+
+    unless: tuple[regex.Pattern[str], ...] = ()
+    unless_before: regex.Pattern[str] | None = None
+    defused_by: tuple[str, ...] = ()
+
+    def defuses(self, text: str, start: int, end: int, lo: int, hi: int, *, in_quote: bool = False,
+                scope: tuple[int, int] | None = None) -> bool:
+        """Whether text[start:end], in the sentence text[lo:hi], is defused.
+
+        `scope`: where `unless` looks (default: the sentence); `in_quote`: the block is a blockquote.
+        """
+        scope_lo, scope_hi = scope if scope is not None else (lo, hi)
+        if any(u.search(text, scope_lo, scope_hi) for u in self.unless):
+            return True
+        clause_start, clause_end = clause_bounds(text, start, end, lo, hi)
+        if self.unless_before is not None and self.unless_before.search(text[clause_start:start]):
+            return True
+        for name in self.defused_by:
+            if name == "negation" and negated(text, clause_start, start, lo):
+                return True
+            if name == "hedge" and hedged(text, clause_start, clause_end, start, end):
+                return True
+            if name == "quotation" and (in_quote or quoted(text, lo, start, end)):
+                return True
+            if name == "attribution" and attributed(text[lo:hi]):
+                return True
+            if name == "question" and question(text[lo:hi]):
+                return True
+        return False

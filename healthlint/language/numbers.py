@@ -158,10 +158,13 @@ def all_non_statistic(text: str, start: int, end: int, spans: list[tuple[int, in
     all ("two-thirds of people" is decided by the rule's own pattern). Without `spans`, only
     the text around the span is examined.
     """
+    numbers = list(DIGITS.finditer(text, start, end))
+    if not numbers:
+        return None  # no digits: nothing to explain away
     if spans is None:
         spans = non_statistic_spans(text, max(0, start - CONTEXT_BEFORE), min(len(text), end + CONTEXT_AFTER))
     first: str | None = None
-    for number in DIGITS.finditer(text, start, end):
+    for number in numbers:
         name = classify(text, number.start(), number.end(), spans)
         if name is None:
             return None

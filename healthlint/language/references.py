@@ -37,6 +37,8 @@ PMID = regex_store.compile(r"\bPMID\s*:?\s*\d{5,9}\b|\bPMCID\s*:?\s*PMC\d{4,9}\b
 VANCOUVER = regex_store.compile(r"\b(?:19|20)\d{2}\s*;\s*\d+\s*(?:\(\d+\))?\s*:\s*[eE]?\d+")
 
 _CITATION_DIGITS = regex_store.compile(r"\d{4}|10\.\d|\d{5}")
+_CITATION_YEAR = regex_store.compile(r"(?:19|20)\d{2}")  # the year every author-year and Vancouver form holds
+_PUBMED = regex_store.compile(r"pm(?:id|c)", regex.IGNORECASE)  # what every PMID and PMCID holds
 # Author-year forms; the group `name` is checked against NOT_A_NAME afterwards.
 AUTHOR_YEAR = regex_store.compile(
     # (Smith et al., 2021) · (CDC, 2023) · (Smith & Lee 2019; Park 2020) · (see Park 2020)
@@ -117,9 +119,16 @@ def cited_sources(text: str, start: int = 0, end: int | None = None) -> list[tup
     if not _CITATION_DIGITS.search(text, start, end):
         return []  # every form holds a year, a DOI prefix or a PMID
     out: list[tuple[int, int]] = []
-    for pattern in (DOI, PMID, VANCOUVER):
-        out.extend(m.span() for m in pattern.finditer(text, start, end))
-    for found in AUTHOR_YEAR.finditer(text, start, end):
+    # Each form holds a literal the window must have ("10." in a DOI, "PMC"/"PMID", a year in the
+    # others): patterns whose literal is missing need not run.
+    dated = _CITATION_YEAR.search(text, start, end) is not None
+    if text.find("10.", start, end) >= 0:
+        out.extend(m.span() for m in DOI.finditer(text, start, end))
+    if _PUBMED.search(text, start, end) is not None:
+        out.extend(m.span() for m in PMID.finditer(text, start, end))
+    if dated:
+        out.extend(m.span() for m in VANCOUVER.finditer(text, start, end))
+    for found in AUTHOR_YEAR.finditer(text, start, end) if dated else ():
         if is_name(found.group("name") or ""):
             out.append(found.span())
     return sorted(out)

@@ -135,12 +135,10 @@ def count_sentence(text: str) -> TextCounts:
     if not words:
         return TextCounts()
     shouted = not any(ch.islower() for ch in text)
-    syllables = polysyllables = 0
-    for word in words:
-        n = count_syllables(word.lower() if shouted else word)
-        syllables += n
-        polysyllables += n >= 3
-    return TextCounts(1, len(words), syllables, polysyllables)
+    counts = list(map(count_syllables, [word.lower() for word in words] if shouted else words))
+    # Syllable counts are whole numbers from 0 up: those of three or more, counted in C.
+    polysyllables = len(counts) - counts.count(0) - counts.count(1) - counts.count(2)
+    return TextCounts(1, len(words), sum(counts), polysyllables)
 
 
 def flesch_kincaid_grade(counts: TextCounts) -> float:

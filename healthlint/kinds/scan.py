@@ -1,0 +1,673 @@
+"""Fast scanning for rule kinds: try a pattern only where one of its matches can start.
+
+Most rule patterns begin with a word from a list (`\\b(?:cures?|treats?|heals?)\\s+…`), and
+the `regex` engine tries every alternative at every position of the text. `leading_literals`
+reads a pattern's source and returns the literal text every match must begin with ("cure",
+"treat", "heal"); `TextIndex` finds those literals in the document once (plain substring
+searches, shared by every rule and memoised per document); `StartScan.finditer` then calls
+`pattern.match` only at those positions. The matches are exactly those of
+`pattern.finditer(text)`: leftmost first, none overlapping, since no match can start anywhere
+else. When the analysis cannot tell (a pattern that starts with `\\w+`, a back-reference, an
+unusual flag) or the text has characters whose case folding is not what `str.lower` gives,
+the pattern scans the whole text as before.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from time import monotonic
+from typing import Any
+
+import regex
+
+from healthlint.document.model import Document
+
+# Characters the `regex` engine matches to an ASCII letter ignoring case although `str.lower`
+# does not lower them to it (dotted and dotless i, long s); U+0130 is also the one character
+# whose lower case is two characters long. tests/test_scan.py checks this list.
+FOLD_EXCEPTIONS = "\u0130\u0131\u017f"
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_DIGITS = frozenset("0123456789")
+# A prefix longer than this gains nothing: the search is for where matches start, not what they are.
+MAX_PREFIX = 12
+# Flags under which case-insensitive matching is not simple case folding, spaces are not literal,
+# or a word boundary is not where word characters (as `\w` sees them) begin or end.
+_UNSUPPORTED_FLAGS = int(regex.FULLCASE | regex.VERBOSE | regex.V1 | regex.REVERSE | regex.WORD | regex.ASCII
+                         | regex.LOCALE)
+# Inline flags that change none of that: (?i), (?m), (?s)... Any other letter (x, f, r, V, w, a, L,
+# or R for recursion) leaves the pattern unanalysed.
+_SAFE_INLINE = frozenset("imsubep-")
+# Escapes that consume exactly one character (or a grapheme, \X; a line break, \R) whatever it is.
+_CONSUMING_ESCAPES = frozenset("dDwWsSpPNXxuUntrfvae0R")
+# The body of a negative lookaround for word characters, (?<!\w) or (?![\w-]): a word starts or ends there.
+_WORD_LOOKAROUND = re.compile(r"(?:\\w|\[(?!\^)(?:[^\]\[\\]|\\.)*?\\w(?:[^\]\[\\]|\\.)*\])\)")
+# A class of non-word characters only: spaces, \W and ASCII punctuation ([\s-], [\s,.-]).
+_NONWORD_CLASS = re.compile(r"\[(?!\^)(?:\\[sW]|\\[^\w\s]|[^\w\s\\\]\[^-]|-(?=\]))+\]", re.ASCII)
+_ZERO_WIDTH_ESCAPES = frozenset("bBmM")
+
+
+class _Unknown(Exception):
+    """The analysis cannot vouch for this pattern."""
+
+
+# Parsed nodes are tuples: ("lit", char) | ("any",) | ("digit",) | ("chars", frozenset) | ("zero",)
+# | ("anchor",) | ("ahead", node) | ("alt", [seq, ...]) | ("seq", [node, ...]) | ("rep", node, least, most)
+# | ("list", name); ("any", "nonword") consumes a non-word character; ("zero", "wordstart" | "wordend" |
+# "boundary") marks where a word starts or ends.
+Node = tuple[Any, ...]
+
+
+def leading_literals(source: str, lists: dict[str, list[str]] | None = None, flags: int = 0) -> frozenset[str] | None:
+    """Lower-case strings one of which every match of `source` starts with, or None if unknown.
+
+    Sound by construction: anything the parser does not fully understand gives None.
+    """
+    if flags & _UNSUPPORTED_FLAGS:
+        return None
+    try:
+        node, end = _parse_alt(source, 0)
+        if end != len(source):
+            return None  # an unbalanced ')'
+        prefixes, nullable = _first(node, lists or {})
+    except (_Unknown, IndexError, ValueError):
+        return None
+    if prefixes is None or nullable or not prefixes or "" in prefixes:
+        return None
+    return frozenset(prefixes)
+
+
+# ------------------------------------------------------------------ parsing
+def _parse_alt(src: str, i: int) -> tuple[Node, int]:
+    branches: list[Node] = []
+    items: list[Node] = []
+    while i < len(src) and src[i] != ")":
+        if src[i] == "|":
+            branches.append(("seq", items))
+            items = []
+            i += 1
+            continue
+        atom, i = _parse_atom(src, i)
+        atom, i = _quantified(atom, src, i)
+        items.append(atom)
+    branches.append(("seq", items))
+    return ("alt", branches), i
+
+
+def _parse_atom(src: str, i: int) -> tuple[Node, int]:
+    char = src[i]
+    if char == "(":
+        return _parse_group(src, i)
+    if char == "[":
+        end = _skip_class(src, i)
+        if _NONWORD_CLASS.fullmatch(src, i, end):
+            return ("any", "nonword"), end
+        chars = _small_class(src[i + 1:end - 1])
+        return (("chars", chars) if chars else ("any",)), end
+    if char == "\\":
+        return _parse_escape(src, i)
+    if char == ".":
+        return ("any",), i + 1
+    if char in "^$":
+        return ("anchor",), i + 1
+    if char in "*+?{":
+        raise _Unknown  # a quantifier with nothing before it
+    return ("lit", char), i + 1
+
+
+def _parse_group(src: str, i: int) -> tuple[Node, int]:
+    start = i
+    i += 1
+    kind = "group"
+    if src.startswith("?", i):
+        word = _WORD_LOOKAROUND.match(src, i + 3 if src.startswith("?<!", i) else i + 2)
+        if src.startswith("?!", i) and word:
+            return ("zero", "wordend"), word.end()  # no word character after: a word ends here
+        if src.startswith("?<!", i) and word:
+            return ("zero", "wordstart"), word.end()  # no word character before: a word starts here
+        if src.startswith(("?=", "?!"), i):
+            kind, i = ("ahead" if src[i + 1] == "=" else "zero"), i + 2
+        elif src.startswith(("?<=", "?<!"), i):
+            kind, i = "zero", i + 3
+        elif src.startswith(("?P<", "?<"), i):
+            i = src.index(">", i) + 1
+        elif src.startswith(("?:", "?>", "?|"), i):
+            i += 2
+        elif src.startswith("?#", i):
+            return ("zero",), src.index(")", i) + 1
+        else:  # scoped or inline flags: (?i:  (?-i:  (?i)
+            close = i + 1
+            while src[close] not in ":)":
+                if not (src[close].isalpha() or src[close] == "-"):
+                    raise _Unknown  # conditionals, recursion, back-references by name
+                close += 1
+            if not _SAFE_INLINE.issuperset(src[i + 1:close]):
+                raise _Unknown  # see _UNSUPPORTED_FLAGS
+            if src[close] == ")":
+                return ("zero",), close + 1
+            i = close + 1
+    behind = src.startswith("?<=", start + 1)
+    node, i = _parse_alt(src, i)
+    if src[i] != ")":
+        raise _Unknown
+    if behind and all(_ends_nonword(branch[1]) for branch in node[1]):
+        return ("zero", "wordstart"), i + 1  # (?<=\b(?:one|two)\s+): a space before, so a word starts here
+    if kind == "ahead":
+        return ("ahead", node), i + 1
+    if kind == "zero":
+        return ("zero",), i + 1
+    return node, i + 1
+
+
+def _parse_escape(src: str, i: int) -> tuple[Node, int]:
+    kind = src[i + 1]
+    if kind == "L" and src.startswith("<", i + 2):
+        close = src.index(">", i)
+        return ("list", src[i + 3:close]), close + 1
+    if kind in "pPN" and src.startswith("{", i + 2):
+        return ("any",), src.index("}", i) + 1
+    if kind in "pP":
+        return ("any",), i + 3  # \pL: a one-letter property
+    if kind == "d":
+        return ("digit",), i + 2
+    if kind == "x":
+        return ("any",), i + 4 if not src.startswith("{", i + 2) else src.index("}", i) + 1
+    if kind == "u":
+        return ("any",), i + 6
+    if kind == "U":
+        return ("any",), i + 10
+    if kind == "0":
+        raise _Unknown  # octal escapes: rare, and of variable length
+    if kind in "sW":
+        return ("any", "nonword"), i + 2
+    if kind in _CONSUMING_ESCAPES:
+        return ("any",), i + 2
+    if kind == "b":
+        return ("zero", "boundary"), i + 2  # a word starts or ends here
+    if kind == "m":
+        return ("zero", "wordstart"), i + 2
+    if kind in _ZERO_WIDTH_ESCAPES:
+        return ("zero",), i + 2
+    if kind in "AZzG":
+        return ("anchor",), i + 2
+    if kind.isalnum() or kind == "_":
+        raise _Unknown  # \K, back-references, escapes this reader does not know
+    return ("lit", kind), i + 2
+
+
+def _skip_class(src: str, i: int) -> int:
+    i += 1
+    if src[i] == "^":
+        i += 1
+    if src[i] == "]":
+        i += 1
+    while src[i] != "]":
+        if src[i] == "[":
+            raise _Unknown  # POSIX classes and nested sets
+        i += 2 if src[i] == "\\" else 1
+    return i + 1
+
+
+_CLASS_ITEM = re.compile(r"\\([^\w\s])|([!-\[\]-~])-([!-\[\]-~])|([!-\[\]-~])", re.ASCII)
+MAX_CLASS_CHARS = 10
+
+
+def _small_class(body: str) -> frozenset[str] | None:
+    """The characters of a short class of printable ASCII ([1-5], [.,;]), lower-cased; None otherwise."""
+    if body.startswith("^"):
+        return None
+    chars: set[str] = set()
+    at = 0
+    while at < len(body):
+        item = _CLASS_ITEM.match(body, at)
+        if item is None:
+            return None
+        escaped, low, high, single = item.groups()
+        if low is not None:
+            if ord(high) < ord(low):
+                return None
+            chars.update(chr(code) for code in range(ord(low), ord(high) + 1))
+        else:
+            chars.add(escaped or single)
+        at = item.end()
+        if len(chars) > MAX_CLASS_CHARS:
+            return None
+    return frozenset(char.lower() for char in chars) if chars else None
+
+
+_QUANTIFIER = re.compile(r"\{(\d*)(?:(,)(\d*))?\}")
+
+
+def _quantified(atom: Node, src: str, i: int) -> tuple[Node, int]:
+    if i >= len(src) or src[i] not in "?*+{":
+        return atom, i
+    if atom[0] in ("zero", "ahead", "anchor"):
+        raise _Unknown  # a quantified assertion: legal, pointless, and not worth reasoning about
+    char = src[i]
+    if char == "{":
+        found = _QUANTIFIER.match(src, i)
+        if found is None or not (found.group(1) or found.group(3)):
+            raise _Unknown  # fuzzy constraints {e<=2}, literal braces
+        least = int(found.group(1) or 0)
+        most = least if not found.group(2) else int(found.group(3)) if found.group(3) else None
+        i = found.end()
+    else:
+        least = 1 if char == "+" else 0
+        most = 1 if char == "?" else None
+        i += 1
+    if i < len(src) and src[i] in "?+":  # lazy or possessive
+        i += 1
+    return ("rep", atom, least, most), i
+
+
+def _ends_nonword(items: list[Node]) -> bool:
+    """The last character these items match is a non-word character (a space, a hyphen)."""
+    if not items:
+        return False
+    last = items[-1]
+    if last[0] == "rep":
+        return last[2] >= 1 and _ends_nonword([last[1]])
+    if last[0] == "lit":
+        return not _is_word(last[1])
+    return last[0] == "any" and last[1:] == ("nonword",)
+
+
+# ------------------------------------------------------------------ first literals
+# A prefix written with a leading space stands at the start of a word (a word boundary comes right
+# before it); one with a trailing space is a whole word (no word character may follow it).
+# Prefixes never hold a space otherwise.
+WORD_START = " "
+
+
+def _first(node: Node, lists: dict[str, list[str]], at_word: bool = False,
+           then_nonword: bool = False) -> tuple[set[str] | None, bool]:
+    """(prefixes every non-empty match starts with, or None; whether the node can match nothing).
+
+    `at_word`: a word boundary stands right before the node; `then_nonword`: what follows the
+    node must begin with a non-word character (or end the text).
+    """
+    kind = node[0]
+    if kind == "alt":
+        out: set[str] | None = set()
+        nullable = False
+        for branch in node[1]:
+            prefixes, empty = _first(branch, lists, at_word, then_nonword)
+            nullable = nullable or empty
+            out = None if out is None or prefixes is None else out | prefixes
+        return out, nullable
+    if kind == "seq":
+        return _first_of_sequence(node[1], lists, at_word, then_nonword)
+    if kind == "rep":
+        prefixes, empty = _first(node[1], lists, at_word, then_nonword and node[3] == 1)
+        return prefixes, empty or node[2] == 0
+    if kind == "lit":
+        return _first_of_sequence([node], lists, at_word, then_nonword)
+    if kind == "digit":
+        return {_marked(d, at_word, False) for d in _DIGITS}, False
+    if kind == "chars":
+        return {_marked(c, at_word, False) for c in node[1]}, False
+    if kind == "list":
+        prefixes, empty = _first_of_list(lists[node[1]])
+        return (None if prefixes is None else {_marked(p, at_word, False) for p in prefixes}), empty
+    if kind == "zero":
+        return set(), True
+    return None, False  # any, anchor, ahead (handled in sequences)
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _marked(prefix: str, at_word: bool, whole: bool) -> str:
+    """The prefix, marked as standing at the start of a word, and as a whole word."""
+    if not (at_word and _is_word(prefix[0])):
+        return prefix
+    return WORD_START + prefix + (WORD_START if whole and _is_word(prefix[-1]) else "")
+
+
+def _extends(char: str) -> bool:
+    return char.isascii() and not char.isspace()
+
+
+def _begins_nonword(items: list[Node], then_nonword: bool) -> bool:
+    """The text matched by `items` (and what follows them) begins with a non-word character or ends."""
+    for item in items:
+        kind = item[0]
+        if kind == "zero":
+            if item[1:] in (("wordend",), ("boundary",)):
+                return True  # after a word character, as the callers' literals end
+            continue
+        if kind == "lit":
+            return not _is_word(item[1])
+        if kind == "any":
+            return item[1:] == ("nonword",)
+        if kind == "chars":
+            return not any(_is_word(char) for char in item[1])
+        if kind == "rep":
+            return item[2] >= 1 and _begins_nonword([item[1]], False)
+        return False
+    return then_nonword
+
+
+def _first_of_sequence(items: list[Node], lists: dict[str, list[str]], at_word: bool,
+                       then_nonword: bool) -> tuple[set[str] | None, bool]:
+    literal = ""
+    # Assertions at the start all hold at the same position, in whatever order they are written.
+    for item in items:
+        if item[0] not in ("zero", "ahead"):
+            break
+        at_word = at_word or item[1:] in (("wordstart",), ("boundary",))
+    for k, item in enumerate(items):
+        kind = item[0]
+        if kind == "lit" and _extends(item[1]) and len(literal) < MAX_PREFIX:
+            literal += item[1].lower()
+            continue
+        if literal:
+            whole = not (kind == "lit" and _extends(item[1])) and _begins_nonword(items[k:], then_nonword)
+            return {_marked(literal, at_word, whole)}, False
+        if kind == "lit":
+            return None, False  # a space or non-ASCII letter first: not worth indexing
+        if kind == "zero":
+            at_word = at_word or item[1:] in (("wordstart",), ("boundary",))
+            continue
+        if kind == "anchor":
+            return None, False
+        if kind == "ahead":
+            prefixes, empty = _first(item[1], lists, at_word)
+            if prefixes and not empty:
+                return prefixes, False  # the text at the start must begin with these
+            continue
+        prefixes, empty = _first(item, lists, at_word, _begins_nonword(items[k + 1:], then_nonword))
+        if not empty:
+            return prefixes, False
+        rest, rest_empty = _first_of_sequence(items[k + 1:], lists, at_word, then_nonword)
+        if prefixes is None or rest is None:
+            return None, rest_empty
+        return prefixes | rest, rest_empty
+    if literal:
+        whole = len(literal) < MAX_PREFIX and then_nonword
+        return {_marked(literal, at_word, whole)}, False
+    return set(), True
+
+
+def _first_of_list(items: list[str]) -> tuple[set[str] | None, bool]:
+    out: set[str] = set()
+    for item in items:
+        prefix = ""
+        for char in item:
+            if not _extends(char) or len(prefix) >= MAX_PREFIX:
+                break
+            prefix += char.lower()
+        if not prefix:
+            return None, item == ""
+        out.add(prefix)
+    return out, False
+
+
+# ------------------------------------------------------------------ the document's text
+class TextIndex:
+    """A document's block texts, lower-cased and joined, with where each literal occurs (memoised)."""
+
+    def __init__(self, texts: list[str]) -> None:
+        joined = "\n\n".join(texts)
+        self.usable = joined.isascii() or all(map(_plain_char, set(_NON_ASCII.findall(joined))))
+        self.text = joined
+        self.lowered = joined.lower() if self.usable else ""
+        self.starts: list[int] = []  # where each block's text starts and ends in the joined text
+        self.ends: list[int] = []
+        offset = 0
+        for text in texts:
+            self.starts.append(offset)
+            self.ends.append(offset + len(text))
+            offset += len(text) + 2
+        # Offsets are kept in tuples: the collector need not walk them.
+        self._positions: dict[str, tuple[int, ...]] = {}
+        self._words: set[str] | None = None  # the distinct words, lower-cased
+        self._word_starts: set[str] = set()  # every beginning of every word
+        self._by_block: dict[frozenset[str], dict[int, tuple[int, ...]]] = {}
+        self._in_text: dict[frozenset[str], tuple[int, ...]] = {}
+
+    def positions(self, literal: str) -> tuple[int, ...]:
+        """Where `literal` occurs in the lower-cased text, as marked: at word starts, as a whole word."""
+        found = self._positions.get(literal)
+        if found is None:
+            text = self.text
+            whole = len(literal) > 2 and literal.endswith(WORD_START)
+            if literal.startswith(WORD_START) and _WORD_RUN.fullmatch(literal.strip(WORD_START)):
+                # A word or its beginning: the standard engine finds the literal fast, then checks the boundaries.
+                found = tuple(map(_START, _word_finder(literal.strip(WORD_START), whole).finditer(self.lowered)))
+            elif whole:
+                length = len(literal) - 2
+                found = tuple([at for at in self.positions(literal[:-1])
+                               if at + length == len(text) or not _is_word_char(text[at + length])])
+            elif literal.startswith(WORD_START):
+                found = tuple([at for at in self.positions(literal[1:]) if at == 0 or not _is_word_char(text[at - 1])])
+            else:
+                found = []
+                lowered, at = self.lowered, self.lowered.find(literal)
+                while at >= 0:
+                    found.append(at)
+                    at = lowered.find(literal, at + 1)
+            found = self._positions[literal] = tuple(found)
+        return found
+
+    def present(self, literals: frozenset[str]) -> list[str]:
+        """The literals that can occur: words and word beginnings the text has, and the others."""
+        if self._words is None:
+            self._words = set(_WORDS.findall(self.lowered))
+            self._word_starts = {word[:k] for word in self._words for k in range(1, min(len(word), MAX_PREFIX) + 1)}
+        anywhere, by_start, by_word = _split(literals)
+        found = list(anywhere)
+        for key in self._word_starts.intersection(by_start):
+            found.extend(by_start[key])
+        for key in self._words.intersection(by_word):
+            found.extend(by_word[key])
+        return found
+
+    def starts_in_text(self, literals: frozenset[str]) -> tuple[int, ...]:
+        """Sorted offsets in the joined text where one of `literals` occurs."""
+        found = self._in_text.get(literals)
+        if found is None:
+            hits: set[int] = set()
+            for literal in self.present(literals):
+                hits.update(self.positions(literal))
+            found = self._in_text[literals] = tuple(sorted(hits))
+        return found
+
+    def iter_starts_in_text(self, literals: frozenset[str]) -> Iterator[int]:
+        """`starts_in_text`, found lazily: for a caller that may stop at the first match."""
+        done = self._in_text.get(literals)
+        if done is not None:
+            yield from done
+            return
+        previous = -1
+        for at in heapq.merge(*map(self._lazy_positions, self.present(literals))):
+            if at != previous:
+                yield at
+                previous = at
+
+    def _lazy_positions(self, literal: str) -> Iterator[int]:
+        found = self._positions.get(literal)
+        if found is not None:
+            return iter(found)
+        stem = literal.strip(WORD_START)
+        if literal.startswith(WORD_START) and _WORD_RUN.fullmatch(stem):
+            whole = len(literal) > 2 and literal.endswith(WORD_START)
+            return (m.start() for m in _word_finder(stem, whole).finditer(self.lowered))
+        return iter(self.positions(literal))
+
+    def starts_by_block(self, literals: frozenset[str]) -> dict[int, tuple[int, ...]]:
+        """Block index -> sorted offsets (in that block's text) where one of `literals` occurs."""
+        found = self._by_block.get(literals)
+        if found is None:
+            found = {}
+            positions = self.starts_in_text(literals)
+            if positions:  # cut the sorted offsets at block bounds (no literal holds the blank line between)
+                lo = 0
+                for index, (start, end) in enumerate(zip(self.starts, self.ends, strict=True)):
+                    lo = bisect_left(positions, start, lo)
+                    hi = bisect_left(positions, end, lo)
+                    if hi > lo:
+                        found[index] = tuple([at - start for at in positions[lo:hi]])
+                    lo = hi
+            self._by_block[literals] = found
+        return found
+
+
+@lru_cache(maxsize=1024)
+def _split(literals: frozenset[str]) -> tuple[list[str], dict[str, list[str]], dict[str, list[str]]]:
+    """The literals that may stand anywhere; those at word starts by the word beginning the text
+    must have; and those by the whole word it must have (a literal such as "e.g." or "won't" needs
+    its first word, "e" or "won", whole)."""
+    anywhere: list[str] = []
+    by_start: dict[str, list[str]] = {}
+    by_word: dict[str, list[str]] = {}
+    for literal in literals:
+        if not literal.startswith(WORD_START):
+            anywhere.append(literal)
+            continue
+        whole = len(literal) > 2 and literal.endswith(WORD_START)
+        stem = literal[1:-1] if whole else literal[1:]
+        run = _LEADING_WORD.match(stem).group()  # type: ignore[union-attr]
+        if run != stem:
+            by_word.setdefault(run, []).append(literal)
+        else:
+            (by_word if whole else by_start).setdefault(stem, []).append(literal)
+    return anywhere, by_start, by_word
+
+
+_LEADING_WORD = re.compile(r"\w*", re.ASCII)
+_WORD_RUN = re.compile(r"\w+", re.ASCII)
+
+
+@lru_cache(maxsize=4096)
+def _word_finder(stem: str, whole: bool) -> re.Pattern[str]:
+    """Occurrences of `stem` (word characters only) at the start of a word, or as a whole word.
+
+    Such occurrences never overlap, so non-overlapping matches find them all.
+    """
+    literal = re.escape(stem)
+    return re.compile(rf"{literal}(?<=\b{literal})" + (r"(?!\w)" if whole else ""))
+
+
+_WORD_CHAR = regex.compile(r"\w")
+_START = re.Match.start  # called through map(): no Python frame per match
+_DIGIT = regex.compile(r"\d")
+_WORDS = re.compile(r"\w+")  # the standard engine splits words faster; _plain_char vouches it agrees
+
+
+@lru_cache(maxsize=4096)
+def _plain_char(char: str) -> bool:
+    """A non-ASCII character that changes nothing here: not one of FOLD_EXCEPTIONS, not a digit
+    (`\\d` matches digits beyond 0-9), and a word character to both engines, lower-cased or not, or to neither."""
+    if char in FOLD_EXCEPTIONS or _DIGIT.match(char):
+        return False
+    word = _WORD_CHAR.match(char) is not None
+    return word == (_WORDS.match(char) is not None) == (_WORDS.match(char.lower()) is not None)
+
+
+def _is_word_char(char: str) -> bool:
+    """`\\w` as the `regex` engine sees it (marks and connector punctuation count)."""
+    if char.isascii():
+        return char.isalnum() or char == "_"
+    return _WORD_CHAR.match(char) is not None
+
+
+def text_index(document: Document) -> TextIndex:
+    """The document's TextIndex, built on first use and kept on the document."""
+    index = document.memo.get("scan.text_index")
+    if index is None:
+        index = document.memo["scan.text_index"] = TextIndex([block.text for block in document.blocks])
+    return index  # type: ignore[no-any-return]
+
+
+class StartScan:
+    """A compiled pattern and the literals its matches start with."""
+
+    def __init__(self, pattern: regex.Pattern[str]) -> None:
+        self.pattern = pattern
+        # The engine's own pattern: the loops below pass their timeout to every call.
+        self.compiled: regex.Pattern[str] = getattr(pattern, "compiled", pattern)
+        lists = {name: list(items) for name, items in self.compiled.named_lists.items()}
+        self.literals = leading_literals(self.compiled.pattern, lists, int(self.compiled.flags))
+        # For searches that stop before the end of the text (an `endpos`), where a word may seem to
+        # end: whole words are only word beginnings there.
+        self.open_literals = None if self.literals is None else frozenset(
+            literal[:-1] if len(literal) > 2 and literal.endswith(WORD_START) else literal for literal in self.literals)
+
+    def blocks(self, document: Document, bounded: bool = False) -> dict[int, tuple[int, ...]] | None:
+        """Block index -> where matches may start in its text; None when every block must be scanned whole.
+
+        `bounded`: the caller searches parts of blocks (with an end position).
+        """
+        literals = self.open_literals if bounded else self.literals
+        if literals is None:
+            return None
+        index = text_index(document)
+        return index.starts_by_block(literals) if index.usable else None
+
+    def starts(self, document: Document, bounded: bool = False) -> tuple[int, ...] | None:
+        """Where matches may start in the block texts joined by blank lines (None: anywhere)."""
+        literals = self.open_literals if bounded else self.literals
+        if literals is None:
+            return None
+        index = text_index(document)
+        return index.starts_in_text(literals) if index.usable else None
+
+    def iter_starts(self, document: Document) -> Iterator[int] | None:
+        """`starts`, found as they are needed (None: anywhere)."""
+        if self.literals is None:
+            return None
+        index = text_index(document)
+        return index.iter_starts_in_text(self.literals) if index.usable else None
+
+    def finditer_from(self, text: str, starts: Iterator[int] | None, timeout: float) -> Iterator[regex.Match[str]]:
+        """`pattern.finditer(text)`, trying only the positions `starts` yields, in order (all when None)."""
+        if starts is None:
+            yield from self.pattern.finditer(text, timeout=timeout)
+            return
+        end = 0
+        match = self.compiled.match
+        deadline = monotonic() + timeout
+        for at in starts:
+            if at < end:
+                continue
+            found = match(text, at, timeout=_left(deadline))
+            if found is not None:
+                yield found
+                end = found.end()
+
+    def finditer(self, text: str, starts: Sequence[int] | None, timeout: float, pos: int = 0,
+                 endpos: int | None = None) -> Iterator[regex.Match[str]]:
+        """`pattern.finditer(text, pos, endpos)`, trying only `starts` (all positions when None)."""
+        if starts is None:
+            if pos == 0 and endpos is None:
+                yield from self.pattern.finditer(text, timeout=timeout)
+            else:
+                yield from self.pattern.finditer(text, pos, len(text) if endpos is None else endpos, timeout=timeout)
+            return
+        endpos = len(text) if endpos is None else endpos
+        end = pos
+        match = self.compiled.match
+        deadline = monotonic() + timeout
+        for k in range(bisect_left(starts, pos), len(starts)):
+            at = starts[k]
+            if at >= endpos:
+                break
+            if at < end:
+                continue
+            found = match(text, at, endpos, timeout=_left(deadline))
+            if found is not None:
+                yield found
+                end = found.end()
+
+
+def _left(deadline: float) -> float:
+    """Seconds left before `deadline`: like one finditer's timeout, it counts the whole scan."""
+    left = deadline - monotonic()
+    if left <= 0:
+        raise TimeoutError("regex timed out")
+    return left
