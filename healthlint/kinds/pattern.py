@@ -129,31 +129,22 @@ class PatternRule(Rule):
         self.defusal = read_defusal(spec, terms, flags, DEFUSERS)
 
     def check(self, document: Document, context: LintContext) -> Iterator[Diagnostic]:
-        starts = self.scan.blocks(document)  # where matches may start; None: anywhere
-        blocks = document.blocks
-        for index in range(len(blocks)) if starts is None else sorted(starts):
-            block = blocks[index]
+        for index, found in self.scan.block_matches(document, REGEX_TIMEOUT, blank_newlines=True):
+            block = document.blocks[index]
             text = block.text
-            if not text:
+            start, end = found.span("flag") if "flag" in found.groupdict() and found.group("flag") else found.span()
+            if start == end:
                 continue
-            sentences: list[Sentence] | None = None
-            scan = text.replace("\n", " ").replace("\r", " ") if "\n" in text or "\r" in text else text
-            for found in self.scan.finditer(scan, None if starts is None else starts[index], REGEX_TIMEOUT):
-                start, end = found.span("flag") if "flag" in found.groupdict() and found.group("flag") else found.span()
-                if start == end:
-                    continue
-                if sentences is None:
-                    sentences = document.block_sentences[index]
-                lo, hi = _enclosing(sentences, start, end, len(text))
-                if self.scope == "block":
-                    lo_scope, hi_scope = 0, len(text)
-                else:
-                    lo_scope, hi_scope = lo, hi
-                if self.requires and not any(r.search(text, lo_scope, hi_scope) for r in self.requires):
-                    continue
-                if self.defusal.defuses(text, start, end, lo, hi, in_quote=block.quoted, scope=(lo_scope, hi_scope)):
-                    continue
-                yield self.diagnostic(document, block, start, end)
+            lo, hi = _enclosing(document.block_sentences[index], start, end, len(text))
+            if self.scope == "block":
+                lo_scope, hi_scope = 0, len(text)
+            else:
+                lo_scope, hi_scope = lo, hi
+            if self.requires and not any(r.search(text, lo_scope, hi_scope) for r in self.requires):
+                continue
+            if self.defusal.defuses(text, start, end, lo, hi, in_quote=block.quoted, scope=(lo_scope, hi_scope)):
+                continue
+            yield self.diagnostic(document, block, start, end)
 
 
 def _enclosing(sentences: list[Sentence], start: int, end: int, length: int) -> tuple[int, int]:

@@ -609,6 +609,24 @@ class StartScan:
         index = text_index(document)
         return index.starts_by_block(literals) if index.usable else None
 
+    def block_matches(self, document: Document, timeout: float,
+                      blank_newlines: bool = False) -> Iterator[tuple[int, regex.Match[str]]]:
+        """(block index, match) for every match in the document's blocks, trying only possible starts.
+
+        `blank_newlines`: match against the text with line breaks read as spaces (same offsets),
+        for patterns whose term lists spell multi-word terms with single spaces.
+        """
+        starts = self.blocks(document)  # where matches may start; None: anywhere
+        blocks = document.blocks
+        for index in range(len(blocks)) if starts is None else sorted(starts):
+            text = blocks[index].text
+            if not text:
+                continue
+            if blank_newlines and ("\n" in text or "\r" in text):
+                text = text.replace("\n", " ").replace("\r", " ")
+            for found in self.finditer(text, None if starts is None else starts[index], timeout):
+                yield index, found
+
     def starts(self, document: Document, bounded: bool = False) -> tuple[int, ...] | None:
         """Where matches may start in the block texts joined by blank lines (None: anywhere)."""
         literals = self.open_literals if bounded else self.literals

@@ -64,25 +64,20 @@ class SubstitutionRule(Rule):
         self.explained = spec.flag("explained", True)
 
     def check(self, document: Document, context: LintContext) -> Iterator[Diagnostic]:
-        starts = self.scan.blocks(document)  # where matches may start; None: anywhere
-        blocks = document.blocks
-        for index in range(len(blocks)) if starts is None else sorted(starts):
-            block = blocks[index]
+        for index, found in self.scan.block_matches(document, REGEX_TIMEOUT):
+            block = document.blocks[index]
             text = block.text
-            if not text:
+            matched = found.group()
+            replacement = self.replacements.get(normalise(matched))
+            if replacement is None:  # cannot happen with literal terms; kept as a guard
                 continue
-            for found in self.scan.finditer(text, None if starts is None else starts[index], REGEX_TIMEOUT):
-                matched = found.group()
-                replacement = self.replacements.get(normalise(matched))
-                if replacement is None:  # cannot happen with literal terms; kept as a guard
-                    continue
-                if self.explained and _explained(document.block_sentences[index], text, found.start(),
-                                                 found.end(), replacement):
-                    continue
-                suggestion = match_case(replacement, matched)
-                message = (self.render(self.message, matched) or "").replace("{replacement}", replacement)
-                yield self.diagnostic(document, block, found.start(), found.end(),
-                                      message=message, suggestion=suggestion)
+            if self.explained and _explained(document.block_sentences[index], text, found.start(),
+                                             found.end(), replacement):
+                continue
+            suggestion = match_case(replacement, matched)
+            message = (self.render(self.message, matched) or "").replace("{replacement}", replacement)
+            yield self.diagnostic(document, block, found.start(), found.end(),
+                                  message=message, suggestion=suggestion)
 
 
 def _explained(sentences: list[Sentence], text: str, start: int, end: int, replacement: str) -> bool:
