@@ -295,6 +295,23 @@ class Document:
             for index, block in enumerate(self.blocks)
         ]
 
+    @cached_property
+    def _sentence_starts(self) -> list[list[int]]:
+        return [[sentence.start for sentence in block] for block in self.block_sentences]
+
+    def sentence_at(self, block_index: int, offset: int) -> int:
+        """Index (in `block_sentences[block_index]`) of the sentence holding `offset`; 0 when there is none."""
+        return max(bisect_right(self._sentence_starts[block_index], offset) - 1, 0)
+
+    def sentence_bounds(self, block_index: int, start: int, end: int) -> tuple[int, int]:
+        """Bounds of the sentence(s) holding block text [start, end) — the whole block when it has none."""
+        sentences = self.block_sentences[block_index]
+        if not sentences:
+            return 0, len(self.blocks[block_index].text)
+        first = sentences[self.sentence_at(block_index, start)]
+        last = sentences[self.sentence_at(block_index, max(end - 1, start))]
+        return min(first.start, start), max(last.end, end)
+
     @property
     def sentences(self) -> list[Sentence]:
         return [s for block in self.block_sentences for s in block]

@@ -422,7 +422,7 @@ class CitationRule(Rule):
                 start, end = found.span("flag") if found.groupdict().get("flag") else found.span()
                 if start == end:
                     continue
-                number = _sentence_at(sentences, start)
+                number = document.sentence_at(index, start)
                 if number in done:
                     continue
                 if self.skip_numbers and numbers.all_non_statistic(scan, start, end):
@@ -600,7 +600,3 @@ def _unresolved_marker(sources: Sources, block: Block, sentence: Sentence) -> st
             return str(number)
     return None
 
-
-def _sentence_at(sentences: list[Sentence], offset: int) -> int:
-    starts = [s.start for s in sentences]
-    return max(bisect_right(starts, offset) - 1, 0)

@@ -711,12 +711,7 @@ class DisclaimerRule(Rule):
         if self.unless is None and self.unless_before is None:
             return False
         text = document.blocks[index].text
-        sentences = document.block_sentences[index]
-        lo, hi = 0, len(text)
-        if sentences:
-            starts = [s.start for s in sentences]
-            lo = min(sentences[max(bisect_right(starts, start) - 1, 0)].start, start)
-            hi = max(sentences[max(bisect_right(starts, max(end - 1, start)) - 1, 0)].end, end)
+        lo, hi = document.sentence_bounds(index, start, end)
         if self.unless is not None and self.unless.search(text, lo, hi) is not None:
             return True
         return self.unless_before is not None and self.unless_before.search(text[lo:start]) is not None

@@ -14,14 +14,13 @@ Term lists shared by a ruleset's rules are written `{{name}}` inside patterns.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterator
 
 import regex
 
 from healthlint import regex_store
 from healthlint.diagnostic import Diagnostic
-from healthlint.document.model import Document, Sentence
+from healthlint.document.model import Document
 from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, Rule, SpecReader, bounded
 from healthlint.kinds.scan import StartScan
 from healthlint.language.defusers import DEFUSER_NAMES, Defusal
@@ -135,7 +134,7 @@ class PatternRule(Rule):
             start, end = found.span("flag") if "flag" in found.groupdict() and found.group("flag") else found.span()
             if start == end:
                 continue
-            lo, hi = _enclosing(document.block_sentences[index], start, end, len(text))
+            lo, hi = document.sentence_bounds(index, start, end)
             if self.scope == "block":
                 lo_scope, hi_scope = 0, len(text)
             else:
@@ -146,12 +145,3 @@ class PatternRule(Rule):
                 continue
             yield self.diagnostic(document, block, start, end)
 
-
-def _enclosing(sentences: list[Sentence], start: int, end: int, length: int) -> tuple[int, int]:
-    """Bounds of the sentence holding a match (a match across sentences gets both)."""
-    if not sentences:
-        return 0, length
-    starts = [s.start for s in sentences]
-    first = max(bisect_right(starts, start) - 1, 0)
-    last = max(bisect_right(starts, max(end - 1, start)) - 1, first)
-    return min(sentences[first].start, start), max(sentences[last].end, end)

@@ -16,13 +16,12 @@ normalised text (lower case, single spaces).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
 
 import regex
 
 from healthlint.diagnostic import Diagnostic
-from healthlint.document.model import Document, Sentence
+from healthlint.document.model import Document
 from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, Rule, SpecReader
 from healthlint.kinds.scan import StartScan
 
@@ -66,13 +65,11 @@ class SubstitutionRule(Rule):
     def check(self, document: Document, context: LintContext) -> Iterator[Diagnostic]:
         for index, found in self.scan.block_matches(document, REGEX_TIMEOUT):
             block = document.blocks[index]
-            text = block.text
             matched = found.group()
             replacement = self.replacements.get(normalise(matched))
             if replacement is None:  # cannot happen with literal terms; kept as a guard
                 continue
-            if self.explained and _explained(document.block_sentences[index], text, found.start(),
-                                             found.end(), replacement):
+            if self.explained and _explained(document, index, found.start(), found.end(), replacement):
                 continue
             suggestion = match_case(replacement, matched)
             message = (self.render(self.message, matched) or "").replace("{replacement}", replacement)
@@ -80,12 +77,13 @@ class SubstitutionRule(Rule):
                                   message=message, suggestion=suggestion)
 
 
-def _explained(sentences: list[Sentence], text: str, start: int, end: int, replacement: str) -> bool:
+def _explained(document: Document, index: int, start: int, end: int, replacement: str) -> bool:
     """Whether the plain words already stand in the sentence that holds the match."""
+    text, sentences = document.blocks[index].text, document.block_sentences[index]
     lo, hi = 0, len(text)
     if sentences:
-        k = max(bisect_right([s.start for s in sentences], start) - 1, 0)
-        lo, hi = sentences[k].start, max(sentences[k].end, end)
+        sentence = sentences[document.sentence_at(index, start)]
+        lo, hi = sentence.start, max(sentence.end, end)
     plain = re.compile(rf"(?<!\w){re.escape(normalise(replacement))}(?!\w)")
     return plain.search(normalise(text[lo:start] + " " + text[end:hi])) is not None
 

@@ -31,7 +31,6 @@ and `sections` ignore case (write (?-i:I) where it matters); the attribution key
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -39,7 +38,7 @@ import regex
 
 from healthlint import regex_store
 from healthlint.diagnostic import Diagnostic
-from healthlint.document.model import Block, Document, Sentence
+from healthlint.document.model import Block, Document
 from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, Rule, SpecReader
 from healthlint.kinds.disclaimer import Screened, prose_of
 from healthlint.kinds.pattern import compile_terms_pattern
@@ -123,7 +122,7 @@ class TestimonialRule(Rule):
             block = document.blocks[index]
             if (index, start) < last:
                 continue  # one finding per sentence
-            lo, hi = _sentence_around(document.block_sentences[index], start, end, len(block.text))
+            lo, hi = document.sentence_bounds(index, start, end)
             last = (index, hi)
             yield self.diagnostic(document, block, lo, hi)
 
@@ -233,12 +232,3 @@ class TestimonialRule(Rule):
         line = block.text.strip()
         return bool(line) and self.attribution_line.fullmatch(line) is not None and not self._names_expert(line)
 
-
-def _sentence_around(sentences: list[Sentence], start: int, end: int, length: int) -> tuple[int, int]:
-    """The sentence(s) holding [start, end) in block text."""
-    if not sentences:
-        return 0, length
-    starts = [s.start for s in sentences]
-    first = sentences[max(bisect_right(starts, start) - 1, 0)]
-    last = sentences[max(bisect_right(starts, max(end - 1, start)) - 1, 0)]
-    return min(first.start, start), max(last.end, end)
