@@ -19,6 +19,7 @@ import json
 import os
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,14 +50,14 @@ def key(diagnostic: Diagnostic, base: Path) -> Key:
     return _relative_path(diagnostic.path, base), diagnostic.rule, normalise(diagnostic.match)
 
 
-def write(path: Path, diagnostics: list[Diagnostic]) -> int:
+def write(path: Path, diagnostics: Iterable[Diagnostic]) -> int:
     """Record `diagnostics` in `path` (atomically); returns how many findings were recorded."""
     base = Path(path).resolve().parent
     counted = Counter(key(d, base) for d in diagnostics)
     findings = [{"path": p, "rule": r, "match": m, "count": n} for (p, r, m), n in sorted(counted.items())]
     document = {FORMAT_KEY: FORMAT_VERSION, "findings": findings}
     write_atomic(Path(path), json.dumps(document, ensure_ascii=False, indent=2) + "\n")
-    return len(diagnostics)
+    return counted.total()
 
 
 def load(path: Path) -> Counter[Key]:
@@ -85,15 +86,20 @@ def _valid(entry: Any) -> bool:
             and isinstance(entry.get("count"), int) and entry["count"] > 0)
 
 
-def new_findings(diagnostics: list[Diagnostic], path: Path) -> list[Diagnostic]:
-    """The findings that the baseline in `path` does not account for, in their original order."""
+def new_findings(diagnostics: Iterable[Diagnostic], path: Path) -> Iterator[Diagnostic]:
+    """The findings that the baseline in `path` does not account for, in their original order.
+
+    The baseline is read now (a bad one is an error before any output); the findings as they come.
+    """
     remaining = load(path)
     base = Path(path).resolve().parent
-    fresh = []
-    for diagnostic in diagnostics:
-        found = key(diagnostic, base)
-        if remaining[found] > 0:
-            remaining[found] -= 1
-        else:
-            fresh.append(diagnostic)
-    return fresh
+
+    def fresh() -> Iterator[Diagnostic]:
+        for diagnostic in diagnostics:
+            found = key(diagnostic, base)
+            if remaining[found] > 0:
+                remaining[found] -= 1
+            else:
+                yield diagnostic
+
+    return fresh()

@@ -6,12 +6,13 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
 from healthlint import __version__
+from healthlint.diagnostic import SEVERITY_RANK, Diagnostic
 from healthlint.errors import HealthlintError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -120,7 +121,7 @@ def run_check(args: argparse.Namespace) -> int:
     from healthlint.discovery import discover
     from healthlint.engine.linter import Linter, RunResult
     from healthlint.progress import ProgressBar, wanted
-    from healthlint.reporters import Summary, reporter
+    from healthlint.reporters import Summary, streamer
 
     if args.statistics and args.format not in ("text", "json"):
         raise HealthlintError("--statistics prints text or json (use --format text or --format json)")
@@ -165,7 +166,7 @@ def run_check(args: argparse.Namespace) -> int:
             print(f"healthlint: warning: {notice}", file=sys.stderr)
     for error in run.errors:
         print(f"healthlint: error: {error}", file=sys.stderr)
-    diagnostics = run.diagnostics
+    diagnostics: Iterable[Diagnostic] = run
     if args.write_baseline:
         from healthlint import baseline
 
@@ -183,25 +184,43 @@ def run_check(args: argparse.Namespace) -> int:
     summary = Summary(files_checked=run.files_checked, seconds=time.perf_counter() - started, color=color,
                       rules=rule_metadata(linter.rules, linter.severity) if args.format == "sarif" else {},
                       paths=[args.stdin_filename or "-"] if "-" in paths else list(files))
+    worst = WorstSeverity(diagnostics)
     if args.statistics:
         from healthlint.reporters import statistics
 
-        output = statistics.render(diagnostics, summary, args.format)
+        chunks: Iterable[str] = [statistics.render(worst, summary, args.format)]
     else:
-        output = reporter(args.format)(diagnostics, summary)
+        chunks = streamer(args.format)(worst, summary)
     if args.output_file:
-        from healthlint.fileio import write_atomic
+        from healthlint.fileio import write_atomic_chunks
 
         with _writing(args.output_file, "the report"):
-            write_atomic(args.output_file, output)
+            write_atomic_chunks(args.output_file, (chunk.encode("utf-8") for chunk in chunks))
     else:
-        sys.stdout.write(output)
+        for chunk in chunks:
+            sys.stdout.write(chunk)
         sys.stdout.flush()
     if run.errors:
         return EXIT_ERROR
-    if linter.fails(diagnostics) and not args.exit_zero:
+    if worst.fails(config.fail_level) and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+class WorstSeverity:
+    """Passes findings through to the reporter, noting the most severe, which decides the exit code."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        self.worst = -1
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        for diagnostic in self.diagnostics:
+            self.worst = max(self.worst, SEVERITY_RANK[diagnostic.severity])
+            yield diagnostic
+
+    def fails(self, fail_level: str) -> bool:
+        return self.worst >= SEVERITY_RANK[fail_level]
 
 
 @contextmanager

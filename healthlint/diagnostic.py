@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
@@ -61,6 +62,23 @@ class Diagnostic:
         return (self.path, self.line, self.column, self.rule, self.end_line, self.end_column)
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        del data["start"], data["end"]
+        """The JSON object of DESIGN.md: fields in declaration order, absent ones left out."""
+        data = dict(zip(OUTPUT_FIELDS, _output_values(self), strict=True))
+        if self.metrics is not None:
+            data["metrics"] = dict(self.metrics)
         return {key: value for key, value in data.items() if value is not None}
+
+    def to_row(self) -> tuple[Any, ...]:
+        """Every field as a plain tuple: the compact form findings are kept and cached in."""
+        return _all_values(self)
+
+    @classmethod
+    def from_row(cls, row: tuple[Any, ...]) -> Diagnostic:
+        return cls(*row)
+
+
+ALL_FIELDS = tuple(f.name for f in fields(Diagnostic))
+# What JSON output carries: everything but the source offsets.
+OUTPUT_FIELDS = tuple(name for name in ALL_FIELDS if name not in ("start", "end"))
+_all_values = attrgetter(*ALL_FIELDS)
+_output_values = attrgetter(*OUTPUT_FIELDS)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
-def write_atomic_bytes(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one step: a reader sees the old file or the new, never a mix.
+def write_atomic_chunks(path: Path, chunks: Iterable[bytes]) -> None:
+    """Replace `path` with the chunks in one step: a reader sees the old file or the new, never a mix.
 
     On any exception, Ctrl-C included, the temporary file is removed and `path` is untouched.
     A symbolic link is written through (its target is replaced), never turned into a file.
@@ -20,13 +21,18 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:  # owns fd from here: closed whatever happens
             # mkstemp makes the file private; give it the mode a plain open() would have.
             os.chmod(temp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-            handle.write(data)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def write_atomic_bytes(path: Path, data: bytes) -> None:
+    write_atomic_chunks(path, [data])
 
 
 def write_atomic(path: Path, text: str) -> None:

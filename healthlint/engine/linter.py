@@ -22,7 +22,7 @@ from healthlint.config import Config
 from healthlint.diagnostic import SEVERITY_RANK, Diagnostic
 from healthlint.document.load import BinaryFileError, decode, format_for, parse
 from healthlint.document.model import Document
-from healthlint.engine import suppression
+from healthlint.engine import packing, suppression
 from healthlint.engine.cache import ResultCache, digest
 from healthlint.engine.rulesets import builtin_names, code_stamp, load_ruleset, resolve
 from healthlint.engine.selection import matches, matches_any, select_rules, unknown_selectors
@@ -87,14 +87,42 @@ class FileResult:
     digest: str | None = None  # hash of the bytes that were linted, the cache key
     # Rules that gave up on this file (a regex timeout); the other rules' findings stand.
     rule_errors: list[str] = field(default_factory=list)
+    # `diagnostics` packed (see packing.py) once the file is done: what workers send and the cache keeps.
+    packed: bytes | None = None
+
+    def pack(self) -> FileResult:
+        if self.packed is None:
+            self.packed, self.diagnostics = packing.pack(self.diagnostics), []
+        return self
+
+    def findings(self) -> list[Diagnostic]:
+        return packing.unpack(self.packed) if self.packed is not None else self.diagnostics
 
 
 @dataclass
 class RunResult:
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    """A run's outcome. Findings stay packed per file until they are iterated, in output order."""
+
     notices: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     files_checked: int = 0
+    by_file: dict[str, FileResult] = field(default_factory=dict)
+    # Findings of the corpus pass, by path; they join their file's own findings when iterated.
+    corpus: dict[str, list[Diagnostic]] = field(default_factory=dict)
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        """Every finding sorted by path, line and column: one file unpacked at a time."""
+        for path in sorted(self.by_file.keys() | self.corpus.keys()):
+            result = self.by_file.get(path)
+            found = result.findings() if result is not None else []
+            extra = self.corpus.get(path)
+            if extra:
+                found = sorted([*found, *extra], key=Diagnostic.sort_key)
+            yield from found
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return list(self)
 
 
 def load_rules(config: Config, compiled_cache: Path | None = None) -> list[Rule]:
@@ -304,7 +332,7 @@ class Linter:
         """Merge per-file results and run the corpus pass (rules that need every file)."""
         run = RunResult()
         for result in results:
-            run.diagnostics.extend(result.diagnostics)
+            run.by_file[result.path] = result
             run.notices.extend(result.notices)
             run.errors.extend(result.rule_errors)
             if result.error:
@@ -334,8 +362,7 @@ class Linter:
                         regions and suppression.suppressed(diagnostic, rule, regions)):
                     continue
                 diagnostic.severity = self.severity[rule.id]
-                run.diagnostics.append(diagnostic)
-        run.diagnostics.sort(key=Diagnostic.sort_key)
+                run.corpus.setdefault(diagnostic.path, []).append(diagnostic)
         return run
 
     def lint_paths(self, files: list[str], jobs: int | None = None, cache: ResultCache | None = None,
@@ -356,7 +383,7 @@ class Linter:
                     if on_result:
                         on_result(hit)
         for result in lint_files(self, pending, jobs):
-            results[result.path] = result
+            results[result.path] = result.pack()
             if cache is not None and result.digest is not None:
                 cache.put(result.path, result.digest, result)
             if on_result:

@@ -45,7 +45,7 @@ def _init_spawned(config: object, select: list[str] | None, ignore: list[str] | 
 
 def _lint_one(path: str) -> FileResult:
     assert _worker_linter is not None
-    return _worker_linter.lint_file(path)
+    return _worker_linter.lint_file(path).pack()  # packed here: the parent never rebuilds the objects
 
 
 def lint_files(linter: Linter, files: list[str], jobs: int | None = None) -> Iterator[FileResult]:

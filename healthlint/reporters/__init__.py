@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
@@ -33,8 +33,16 @@ class Summary:
 
 
 Render = Callable[[list[Diagnostic], Summary], str]
+# A reporter writes as findings arrive, so a run's report is never held whole in memory.
+Stream = Callable[[Iterable[Diagnostic], Summary], Iterator[str]]
+
+
+def streamer(name: str) -> Stream:
+    stream: Stream = import_module(FORMATS[name]).stream
+    return stream
 
 
 def reporter(name: str) -> Render:
-    render: Render = import_module(FORMATS[name]).render
-    return render
+    """The whole report as one string (for tests and callers that want it so)."""
+    stream = streamer(name)
+    return lambda diagnostics, summary: "".join(stream(diagnostics, summary))

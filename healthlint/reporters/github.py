@@ -7,6 +7,8 @@ in the message `%`, `\\r` and `\\n` are percent-encoded; in a property value `:`
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from healthlint.diagnostic import Diagnostic
 from healthlint.reporters import Summary
 
@@ -21,8 +23,8 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(diagnostics: list[Diagnostic], summary: Summary) -> str:
-    return "".join(command(d) + "\n" for d in diagnostics)
+def stream(diagnostics: Iterable[Diagnostic], summary: Summary) -> Iterator[str]:
+    return (command(d) + "\n" for d in diagnostics)
 
 
 def command(d: Diagnostic) -> str:

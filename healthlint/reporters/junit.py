@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from xml.etree import ElementTree as ET
 
 from healthlint.diagnostic import SEVERITY_RANK, Diagnostic
@@ -24,7 +25,8 @@ def _xml(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def render(diagnostics: list[Diagnostic], summary: Summary) -> str:
+def stream(diagnostics: Iterable[Diagnostic], summary: Summary) -> Iterator[str]:
+    """One piece: the header counts failures, so the report is built whole (CI reports are small)."""
     by_path: dict[str, list[Diagnostic]] = defaultdict(list)
     for d in diagnostics:
         by_path[d.path].append(d)
@@ -42,7 +44,7 @@ def render(diagnostics: list[Diagnostic], summary: Summary) -> str:
             failure = ET.SubElement(case, "failure", message=_xml(_headline(found)), type=_worst(found))
             failure.text = _xml("\n".join(_details(d) for d in found))
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
 def _headline(found: list[Diagnostic]) -> str:

@@ -8,6 +8,7 @@ points, and SARIF's default is UTF-16 code units, so the run says `columnKind: u
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
@@ -22,8 +23,19 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 SOURCE_ROOT = "%SRCROOT%"
 
 
-def render(diagnostics: list[Diagnostic], summary: Summary) -> str:
-    rule_ids = sorted(set(summary.rules) | {d.rule for d in diagnostics})
+# Stands in for the results while the rest of the log is formatted; the results are written in its place.
+_RESULTS_MARK = "\0results\0"
+
+
+def stream(diagnostics: Iterable[Diagnostic], summary: Summary) -> Iterator[str]:
+    """The log as `json.dumps(log, indent=2)` would write it, with the results written one by one.
+
+    The rules are listed before the results, so they come from `summary.rules` (every rule that
+    ran); only without it are the findings gathered first to learn their rules.
+    """
+    if not summary.rules:
+        diagnostics = list(diagnostics)
+    rule_ids = sorted(set(summary.rules) | ({d.rule for d in diagnostics} if not summary.rules else set()))
     index = {rule_id: position for position, rule_id in enumerate(rule_ids)}
     run: dict[str, Any] = {
         "tool": {"driver": {
@@ -33,10 +45,20 @@ def render(diagnostics: list[Diagnostic], summary: Summary) -> str:
             "rules": [_rule(rule_id, summary.rules.get(rule_id, {})) for rule_id in rule_ids],
         }},
         "columnKind": "unicodeCodePoints",
-        "results": [_result(d, index[d.rule]) for d in diagnostics],
+        "results": [_RESULTS_MARK],
     }
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    mark = text.index(json.dumps(_RESULTS_MARK))
+    line_start = text.rindex("\n", 0, mark)
+    head, indent, tail = text[:line_start], text[line_start + 1:mark], text[mark + len(json.dumps(_RESULTS_MARK)):]
+    yield head  # ends with the results' opening bracket
+    written = False
+    for d in diagnostics:
+        formatted = json.dumps(_result(d, index[d.rule]), ensure_ascii=False, indent=2)
+        yield ("," if written else "") + "\n" + indent + formatted.replace("\n", "\n" + indent)
+        written = True
+    yield tail if written else tail[tail.index("]"):]  # an empty list is written `[]`
 
 
 def _rule(rule_id: str, meta: dict[str, Any]) -> dict[str, Any]:
