@@ -16,13 +16,11 @@ explicitly. Keys (all optional):
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from healthlint.diagnostic import SEVERITIES
-from healthlint.engine.yamlload import YamlError, YamlMap, load_yaml
 from healthlint.errors import ConfigError
 
 CONFIG_NAMES = (".healthlint.yaml", ".healthlint.yml")
@@ -72,6 +70,9 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
         data = _pyproject_section(path) or {}
         lines: dict[str, int] = {}
     else:
+        # Imported here: a run with no config file (and cached rules) never needs a YAML parser.
+        from healthlint.engine.yamlload import YamlError, YamlMap, load_yaml
+
         try:
             loaded = load_yaml(path.read_text(encoding="utf-8"))
         except YamlError as exc:
@@ -88,6 +89,8 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
 
 
 def _pyproject_section(path: Path) -> dict[str, Any] | None:
+    import tomllib
+
     try:
         with path.open("rb") as handle:
             document = tomllib.load(handle)

@@ -7,7 +7,6 @@ linter once each. Results come back in input order, and the run sorts them anywa
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterator
@@ -56,6 +55,8 @@ def lint_files(linter: Linter, files: list[str], jobs: int | None = None) -> Ite
         yield from (linter.lint_file(path) for path in files)
         return
     global _worker_linter
+    import multiprocessing  # here: a run of one file never starts a worker
+
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods:
         _worker_linter = linter

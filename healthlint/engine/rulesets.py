@@ -21,7 +21,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from healthlint import signed_pickle
-from healthlint.engine.yamlload import YamlError, YamlList, YamlMap, load_yaml
+from healthlint.engine.yamltypes import YamlError, YamlList, YamlMap
 from healthlint.errors import RulesetError
 from healthlint.fileio import write_atomic_bytes
 from healthlint.kinds import KINDS, kind_class
@@ -113,6 +113,8 @@ def code_stamp() -> str:
 
 @lru_cache(maxsize=64)
 def _load_cached(path: str, _mtime: int, _size: int) -> Ruleset:
+    from healthlint.engine.yamlload import load_yaml  # here: rules from the compiled cache need no parser
+
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

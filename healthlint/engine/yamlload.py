@@ -11,33 +11,14 @@ from typing import Any
 
 import yaml
 
+from healthlint.engine.yamltypes import YamlError, YamlList, YamlMap
+
 # libyaml's parser when PyYAML was built with it: several times faster at start-up.
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_NODES = 200_000
 MAX_DEPTH = 64
 
-
-class YamlMap(dict[str, Any]):
-    """A mapping that knows the 1-based line of itself and of each key."""
-
-    line: int
-    key_lines: dict[str, int]
-
-    def line_of(self, key: str) -> int:
-        return self.key_lines.get(key, self.line)
-
-
-class YamlList(list[Any]):
-    """A sequence that knows the 1-based line of itself and of each item."""
-
-    line: int
-    item_lines: list[int]
-
-
-class YamlError(ValueError):
-    def __init__(self, line: int | None, problem: str) -> None:
-        super().__init__(problem)
-        self.line, self.problem = line, problem
+__all__ = ["YamlError", "YamlList", "YamlMap", "load_yaml"]
 
 
 def load_yaml(text: str) -> Any:

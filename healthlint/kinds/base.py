@@ -18,7 +18,7 @@ import regex
 from healthlint import regex_store
 from healthlint.diagnostic import CATEGORIES, DISCLAIMER_KINDS, SEVERITIES, Diagnostic
 from healthlint.document.model import Block, Document
-from healthlint.engine.yamlload import YamlList, YamlMap
+from healthlint.engine.yamltypes import YamlList, YamlMap
 from healthlint.errors import RulesetError
 
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
