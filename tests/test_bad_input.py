@@ -70,6 +70,8 @@ def test_binary_file_is_skipped_with_a_notice(tmp_path: Path, cli) -> None:
     (tmp_path / "photo.png").write_bytes(b"\x00\x01\x02\x03" * 64)
     named = cli("check", "photo.png", "page.md")
     assert named.code == 0 and "photo.png: skipped: binary file" in named.err
+    # A skipped file was not checked: the summary counts only the page.
+    assert named.out.strip().startswith("No problems found in 1 file (")
 
 
 def test_invalid_utf8_is_linted_with_replacement_and_a_warning(tmp_path: Path, cli) -> None:

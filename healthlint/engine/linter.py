@@ -89,6 +89,11 @@ class FileResult:
     rule_errors: list[str] = field(default_factory=list)
     # `diagnostics` packed (see packing.py) once the file is done: what workers send and the cache keeps.
     packed: bytes | None = None
+    skipped: bool = False  # not linted at all (binary, too large, not a regular file); a notice says why
+
+    @classmethod
+    def skip(cls, path: str, reason: str) -> FileResult:
+        return cls(path, notices=[f"{path}: skipped: {reason}"], skipped=True)
 
     def pack(self) -> FileResult:
         if self.packed is None:
@@ -255,7 +260,7 @@ class Linter:
     def lint_bytes(self, path: str, data: bytes, fmt: str | None = None) -> FileResult:
         """Lint one file's bytes; every problem with the input comes back in the result, never raised."""
         if len(data) > self.max_file_size:
-            return FileResult(path, notices=[self._too_large(path, len(data))])
+            return self._too_large(path, len(data))
         result = FileResult(path, digest=digest(data))
         try:
             with time_limit(self.file_time_limit):
@@ -277,6 +282,7 @@ class Linter:
             text, notices = decode(data)
         except BinaryFileError:
             result.notices.append(f"{path}: skipped: binary file")
+            result.skipped = True
             return
         result.notices.extend(f"{path}: {n}" for n in notices)
         document = parse(path, text, fmt)
@@ -287,12 +293,13 @@ class Linter:
             result.notices.append(
                 f"{path}: skipped: the prose block at line {line} has {len(longest.text):,} characters, over the "
                 f"{self.max_block_size:,} limit (split it into paragraphs, or raise options.max_block_size)")
+            result.skipped = True
             return
         result.diagnostics = self.lint_document(document, result.collected, result.rule_errors)
 
-    def _too_large(self, path: str, size: int) -> str:
-        return (f"{path}: skipped: {size / 1048576:.1f} MB is over the {self.max_file_size / 1048576:.1f} MB "
-                "limit (options.max_file_size)")
+    def _too_large(self, path: str, size: int) -> FileResult:
+        return FileResult.skip(path, f"{size / 1048576:.1f} MB is over the {self.max_file_size / 1048576:.1f} MB "
+                               "limit (options.max_file_size)")
 
     def lint_file(self, path: str) -> FileResult:
         data = self.read_file(path)
@@ -307,9 +314,9 @@ class Linter:
                 if stat.S_ISDIR(info.st_mode):
                     return FileResult(path, error=f"{path}: is a directory")
                 if not stat.S_ISREG(info.st_mode):
-                    return FileResult(path, notices=[f"{path}: skipped: not a regular file (a pipe, socket or device)"])
+                    return FileResult.skip(path, "not a regular file (a pipe, socket or device)")
                 if info.st_size > self.max_file_size:
-                    return FileResult(path, notices=[self._too_large(path, info.st_size)])
+                    return self._too_large(path, info.st_size)
                 with open(fd, "rb", closefd=False) as handle:
                     data = handle.read(self.max_file_size + 1)
             finally:
@@ -325,7 +332,7 @@ class Linter:
                 return FileResult(path, error=f"{path}: symbolic link loop (fix or remove the link)")
             return FileResult(path, error=f"{path}: cannot read: {exc.strerror or exc}")
         if len(data) > self.max_file_size:  # it grew after fstat
-            return FileResult(path, notices=[self._too_large(path, len(data))])
+            return self._too_large(path, len(data))
         return data
 
     def finish(self, results: list[FileResult]) -> RunResult:
@@ -337,7 +344,7 @@ class Linter:
             run.errors.extend(result.rule_errors)
             if result.error:
                 run.errors.append(result.error)
-            else:
+            elif not result.skipped:
                 run.files_checked += 1
         silenced = {r.path: r.collected[SUPPRESSION_KEY] for r in results if SUPPRESSION_KEY in r.collected}
         for rule in self.rules:
