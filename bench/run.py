@@ -48,6 +48,15 @@ def timed(command: list[str], cwd: Path) -> Timing:
     return Timing(wall, cpu, after.ru_maxrss / 1024, proc.returncode)
 
 
+def compile_bytecode() -> None:
+    """Write healthlint's .pyc files first, as `pip install` does: an editable install under
+    PYTHONDONTWRITEBYTECODE would otherwise recompile every module on every run (about 60 ms)."""
+    import healthlint
+
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(healthlint.__file__).parent)],
+                   stdout=subprocess.DEVNULL, check=False)
+
+
 def healthlint_command() -> list[str]:
     found = shutil.which("healthlint")
     return [found] if found else [sys.executable, "-m", "healthlint"]
@@ -118,6 +127,7 @@ def main() -> int:
     parser.add_argument("--proselint", default=os.environ.get("PROSELINT") or shutil.which("proselint"),
                         help="proselint executable to compare with (default: on PATH)")
     args = parser.parse_args()
+    compile_bytecode()
     print(f"healthlint: {' '.join(healthlint_command())}; proselint: {args.proselint or 'not installed'}; "
           f"cores: {os.cpu_count()}")
     with tempfile.TemporaryDirectory(prefix="healthlint-bench-") as temp:
