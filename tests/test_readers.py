@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,9 +14,9 @@ from hypothesis import strategies as st
 
 from healthlint.document.html import read_html
 from healthlint.document.load import BinaryFileError, decode, format_for, parse
-from healthlint.document.markdown import read_markdown
-from healthlint.document.model import Block, Document, SourceMap
-from healthlint.document.text import read_text
+from healthlint.document.markdown import _markdown_it, _parser, read_markdown
+from healthlint.document.model import Block, BlockBuilder, Document, SourceMap
+from healthlint.document.text import finish_block, plain_block, read_text
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 READERS = {"markdown": read_markdown, "html": read_html, "text": read_text}
@@ -1089,3 +1091,65 @@ def test_generated_documents_map_exactly(fmt: str, data: st.DataObject) -> None:
     pieces = {"markdown": _MD_PIECES, "html": _HTML_PIECES, "text": _TEXT_PIECES}[fmt]
     source = "".join(data.draw(st.lists(st.sampled_from(pieces), max_size=40)))
     assert_exact(READERS[fmt]("gen", source))
+
+
+# --- the tuned markdown-it parser ---------------------------------------------------------
+
+# Line starts and inline pieces for every block and inline rule the reader uses, and for the
+# characters the tuned parser picks its rules by ("]" ends a link label; "-", ":" start none).
+_LINE_STARTS = [
+    "", "", "", "   ", "    ", "\t", "> ", "> > ", "- ", "* ", "+ ", "1. ", "2) ", "  - ", "# ", "###### ", "####### ",
+    "#x ", "```", "~~~", "<div>", "<!-- ", "[^1]: ", "[ref]: /u 'T'", "***", "---", "___", "===", "| a | b |",
+    "|---|:-:|", "- - -",
+]  # fmt: skip
+_INLINE_PIECES = [
+    "Our tea helps you sleep. ", "*calm*", "__deep__", "**", "_", "[study](https://example.org/s)", "[x][ref]",
+    "[a [b] c](/u)", "![label](img.png)", "![", "<https://example.org>", "<a href='/shop'>", "</a>", "<sup>1</sup>",
+    "`dose`", "``a`b``", "&amp;", "&#8212;", "&bogus;", "\\*", "\\", "[^1]", "[", "]", "!", "<", ">", "&", "  ",
+    "www.example.org ", "3.5 mg: 50% - 2x ", "~~no~~", "é", "\u00a0",
+]  # fmt: skip
+
+
+def _token_data(tokens: list[Any]) -> list[tuple[Any, ...]]:
+    return [
+        (t.type, t.tag, t.nesting, t.content, t.markup, t.info, t.attrs, t.map, t.level, t.meta, t.hidden,
+         _token_data(t.children) if t.children is not None else None)
+        for t in tokens
+    ]  # fmt: skip
+
+
+def test_tuned_markdown_parser_gives_exactly_markdown_its_tokens() -> None:
+    # The reader's parser skips rules that cannot match where it stands; the tokens must not change.
+    stock, tuned = _markdown_it(), _parser()
+    rng = random.Random(9)
+    for _ in range(400):
+        lines = [
+            rng.choice(_LINE_STARTS) + "".join(rng.choice(_INLINE_PIECES) for _ in range(rng.randint(0, 5)))
+            for _ in range(rng.randint(1, 12))
+        ]
+        if rng.random() < 0.2:
+            lines.insert(0, "---\ntitle: Sleep\n---")
+        source = rng.choice(["\n", "\r\n", "\r"]).join(lines)
+        assert _token_data(tuned.parse(source, {})) == _token_data(stock.parse(source, {})), repr(source)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Our tea helps you sleep.", "Dr. Reyes answers: 50% fewer wake-ups", "Sleep better tonight!", "Café hours"],
+)
+def test_plain_block_is_the_block_finish_block_makes(text: str) -> None:
+    builder = BlockBuilder()
+    builder.verbatim(text, 7)
+    expected = finish_block(builder, "heading", level=2, quoted=True, list_depth=0, label="")
+    block = plain_block(text, 7, "heading", 2, True, 0, "")
+    assert expected is not None and block is not None
+    assert list(block.map.segments()) == list(expected.map.segments()) == [(0, len(text), 7, -1)]
+    block.map = expected.map  # a SourceMap compares by identity
+    assert block == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["See https://example.org/study", "Visit www.example.org", " Padded", "Padded\u00a0", ""]
+)
+def test_plain_block_leaves_urls_and_blanks_to_finish_block(text: str) -> None:
+    assert plain_block(text, 0, "paragraph", 0, False, 0, "") is None

@@ -6,7 +6,7 @@ from itertools import pairwise
 
 import pytest
 
-from healthlint.document.sentences import split_sentences
+from healthlint.document.sentences import _word_start, split_sentences
 
 
 def sentences(text: str) -> list[str]:
@@ -182,3 +182,14 @@ def test_spans_cover_text_in_order() -> None:
     for (_, end), (start, _) in pairwise(spans):
         assert end <= start
         assert text[end:start].strip() == ""
+
+
+@pytest.mark.parametrize("length", [1, 2, 47, 48, 49, 50, 120])
+@pytest.mark.parametrize("before", ["", "Call ", "Call\u00a0", "one\ntwo ", "x\u2003"])
+def test_word_start_finds_the_whole_word_whatever_its_length(before: str, length: int) -> None:
+    # The word before a period is read with a bounded look-back; longer words are still read whole.
+    word = ("(Dr" + "x" * length)[:length]
+    text = f"{before}{word}. Next"
+    end = len(before) + len(word)
+    assert _word_start(text, end) == len(before)
+    assert _word_start(text, len(before)) == len(before)  # nothing but a blank before the end

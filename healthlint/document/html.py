@@ -290,7 +290,7 @@ class HtmlReader(HTMLParser):
                     self.sup_anchor = (href, pos)
             return
         pos = self._pos()
-        hidden = any(name == "hidden" for name, _ in attrs)
+        hidden = _is_hidden(attrs)
         if tag in _BLOCKS or tag in _CONTAINERS or tag in _ENDS_BLOCK:
             self.flush()
             if self.stack and self.stack[-1] == "p":
@@ -420,6 +420,13 @@ class HtmlReader(HTMLParser):
         else:
             end = text.find(">", local + len(data))
         self.doc.comments.append(Comment(data, pos, self.base + (end + 1 if end >= 0 else len(text))))
+
+
+def _is_hidden(attrs: list[tuple[str, str | None]]) -> bool:
+    for name, _ in attrs:  # noqa: SIM110 - a plain loop: any() over a generator is slower for every tag
+        if name == "hidden":
+            return True
+    return False
 
 
 def _href(attrs: list[tuple[str, str | None]]) -> str | None:

@@ -6,6 +6,10 @@ removed, plus children (text, emphasis, links...) without columns. We locate eve
 content line in its source line once (a "content map"), then walk the children with a
 cursor in `content`, skipping markup, so each text child lands at its exact offset.
 HTML blocks go to the HTML reader, which maps their prose the same way.
+
+The parser is markdown-it with the rules it would try and fail at a position skipped: its
+inline and block rule chains each become one rule that runs only the rules that can start
+at the character found there, in markdown-it's order, so the tokens are exactly markdown-it's.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from healthlint.document.model import BlockBuilder, Comment, Document, Link, Marker
-from healthlint.document.text import add_checked, add_newline, finish_block, line_table
+from healthlint.document.text import add_checked, add_newline, finish_block, line_table, plain_block
 
 if TYPE_CHECKING:
     from healthlint.document.html import HtmlReader
@@ -31,11 +35,25 @@ if TYPE_CHECKING:
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 # An HTML block of tags alone (wrappers, images, rules; no <a>) has no prose, comment or link to read.
 _TAGS_ONLY_RE = re.compile(r"(?:\s*</?(?![aA][\s/>])[A-Za-z][^<>]*>)*\s*\Z")
+# Frequent tokens that change nothing the reader tracks (checked first to skip the chain of cases).
+_NOTHING_TO_READ = frozenset(
+    ["paragraph_close", "heading_close", "list_item_open", "list_item_close", "tr_open", "tr_close", "td_close"]
+)
 _HREF_RE = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 
 
 @cache
 def _parser() -> MarkdownIt:
+    """The parser the reader uses: `_markdown_it()`, tuned to skip rules that cannot match."""
+    md = _markdown_it()
+    md.core.ruler.at("normalize", _normalize)
+    _dispatch_inline_rules(md)
+    _dispatch_block_rules(md)
+    return md
+
+
+def _markdown_it() -> MarkdownIt:
+    """markdown-it as configured for reading prose (the tokens `_parser()` must reproduce)."""
     md = MarkdownIt("commonmark", {"typographer": False}).enable("table")
     md.use(front_matter_plugin)
     # Keep footnote definitions where they stand (reading order) and treat every [^x]
@@ -44,6 +62,167 @@ def _parser() -> MarkdownIt:
     # Without text_join, entities and escapes stay separate tokens that keep their markup.
     md.disable("text_join")
     return md
+
+
+def _normalize(state: Any) -> None:
+    """markdown-it's normalize (line breaks to "\n", NUL to U+FFFD) without regex passes over clean text."""
+    src = state.src
+    if "\r" in src:
+        src = src.replace("\r\n", "\n").replace("\r", "\n")
+    if "\0" in src:
+        src = src.replace("\0", "\ufffd")
+    state.src = src
+
+
+# The character each inline rule we use can start at. "]" starts none but ends a link label,
+# which markdown-it finds by stepping token by token, so plain text must stop there too.
+_INLINE_RULE_STARTS = {
+    "newline": "\n", "escape": "\\", "backticks": "`", "emphasis": "*_", "link": "[", "image": "!",
+    "footnote_ref": "[", "autolink": "<", "html_inline": "<", "entity": "&",
+}  # fmt: skip
+_LABEL_END = "]"
+
+
+# The first character (after indentation) of a line each block rule can start at. Of the
+# others, front matter starts only on the first line and indented code only on an indented
+# line; the rest (tables, setext headings, paragraphs, unknown rules) may start anywhere.
+_BLOCK_RULE_STARTS = {
+    "fence": "~`", "blockquote": ">", "hr": "*-_", "list": "*-+0123456789", "footnote_def": "[", "reference": "[",
+    "html_block": "<", "heading": "#",
+}  # fmt: skip
+_BLOCK_STARTERS = frozenset("".join(_BLOCK_RULE_STARTS.values()))
+
+
+def _dispatch_block_rules(md: MarkdownIt) -> None:
+    """Try only the block rules that can match at a line, in markdown-it's order.
+
+    markdown-it tries every block rule at every block start, and every "terminator" rule at
+    every line of a paragraph; most calls log a debug message, then look at the line's first
+    character and give up. Each chain becomes one rule that picks its candidates by that character.
+    """
+    ruler = md.block.ruler
+    original = ruler.getRules
+    name_of = {id(rule): name for name, rule in zip(ruler.get_active_rules(), original(""), strict=True)}
+    chains: dict[str, list[Any]] = {}
+
+    def get_rules(chain_name: str = "") -> list[Any]:
+        chain = chains.get(chain_name)
+        if chain is None:
+            rules = original(chain_name)
+            chain = chains[chain_name] = [_block_dispatcher([(name_of.get(id(rule), ""), rule) for rule in rules])]
+        return chain
+
+    ruler.getRules = get_rules  # type: ignore[method-assign]
+
+
+def _may_match(name: str, char: str, first_line: bool, indented: bool) -> bool:
+    """Whether block rule `name` can match at a line starting with `char` ("" for no rule's character)."""
+    if name in _BLOCK_RULE_STARTS:
+        return char != "" and char in _BLOCK_RULE_STARTS[name]
+    if name == "front_matter":
+        return first_line
+    if name == "code":
+        return indented
+    return True
+
+
+def _block_dispatcher(named_rules: list[tuple[str, Any]]) -> Any:
+    """One block rule that runs the rules of a chain that can match at the line, in order."""
+    every = [rule for _, rule in named_rules]
+    has_code = any(name == "code" for name, _ in named_rules)
+    candidates: dict[tuple[str, bool, bool], list[Any]] = {}  # by (first character, first line, indented)
+
+    def dispatch(state: Any, line: int, end_line: int, silent: bool) -> bool:
+        pos = state.bMarks[line] + state.tShift[line]
+        src = state.src
+        if pos < len(src):
+            char = src[pos]
+            # (The code rule is on when the chain holds it, so is_code_block() is this comparison.)
+            indented = has_code and state.sCount[line] - state.blkIndent >= 4
+            key = (char if char in _BLOCK_STARTERS else "", line == 0, indented)
+            rules = candidates.get(key)
+            if rules is None:
+                rules = candidates[key] = [rule for name, rule in named_rules if _may_match(name, *key)]
+        else:
+            rules = every
+        for rule in rules:  # noqa: SIM110 - a plain loop: any() over a generator is slower here
+            if rule(state, line, end_line, silent):
+                return True
+        return False
+
+    return dispatch
+
+
+def _pending_appender() -> Any:
+    """`StateInline.append_pending` where markdown-it has it (a buffer), else `pending +=`."""
+    method = getattr(StateInline, "append_pending", None)
+    if method is not None:
+        return method
+
+    def append(state: StateInline, text: str) -> None:
+        state.pending += text
+
+    return append
+
+
+def _dispatch_inline_rules(md: MarkdownIt) -> None:
+    """Replace markdown-it's inline rule chain by one rule that looks up the rules by character.
+
+    markdown-it stops plain text at ~20 "terminator" characters ("-", ":", "%"...) and tries
+    every rule there, in order, although most start at one character only. Here plain text
+    runs to the next character that starts a rule, and only that character's rules run, in
+    markdown-it's order: the same tokens, a fraction of the calls.
+    """
+    ruler = md.inline.ruler
+    names = ruler.get_active_rules()
+    if not names or names[0] != "text" or any(name not in _INLINE_RULE_STARTS for name in names[1:]):
+        return  # an unexpected rule set (another markdown-it version): keep its own chain
+    by_char: dict[str, list[Any]] = {_LABEL_END: []}
+    for name, rule in zip(names[1:], ruler.getRules("")[1:], strict=True):
+        for char in _INLINE_RULE_STARTS[name]:
+            by_char.setdefault(char, []).append(rule)
+    stop = re.compile("[" + re.escape("".join(by_char)) + "]")
+    get_rules = by_char.get
+    append_pending = _pending_appender()
+
+    def dispatch(state: StateInline, silent: bool) -> bool:
+        src = state.src
+        pos = state.pos
+        rules = get_rules(src[pos])
+        if rules is None:
+            # Plain text up to the next character that may start a rule.
+            m = stop.search(src, pos, state.posMax)
+            end = m.start() if m else state.posMax
+            if not silent:
+                append_pending(state, src[pos:end])
+            state.pos = end
+            return True
+        for rule in rules:  # noqa: SIM110 - a plain loop: any() over a generator is slower here
+            if rule(state, silent):
+                return True
+        return False
+
+    ruler.push("healthlint_dispatch", dispatch)
+    ruler.enableOnly(["healthlint_dispatch"])
+    # An image needs "[" after its "!", and "]" starts nothing: without "[" both are text.
+    can_match = sorted(set(by_char) - {"!", _LABEL_END})
+    _parse_plain_text_directly(md, re.compile("[" + re.escape("".join(can_match)) + "]"))
+
+
+def _parse_plain_text_directly(md: MarkdownIt, rule_start: re.Pattern[str]) -> None:
+    """Inline content where no rule can match is one text token: skip the inline parser's setup."""
+    parse_inline = md.inline.parse
+
+    def parse_plain_or_inline(src: str, md: MarkdownIt, env: Any, tokens: list[Token]) -> list[Token]:
+        if rule_start.search(src) is not None:
+            return parse_inline(src, md, env, tokens)
+        if src:
+            token = Token("text", "", 0)
+            token.content = src
+            tokens.append(token)
+        return tokens
+
+    md.inline.parse = parse_plain_or_inline  # type: ignore[method-assign]
 
 
 @lru_cache(maxsize=8)
@@ -106,20 +285,40 @@ def _locate_line(source: str, text: str, ls: int, le: int) -> int:
     return ls
 
 
+def _first_content_line(
+    source: str, head: str, first_line: int, last_line: int, starts: list[int], ends: list[int]
+) -> int:
+    """The source line of `head`, the first content line of a block spanning [first_line, last_line).
+
+    markdown-it strips the content with str.strip(), which also drops lines holding only
+    Unicode blanks (U+00A0...): the first content line may sit on a later source line.
+    """
+    if not head:
+        return first_line
+    stop = min(last_line, len(starts))
+    if first_line < stop and source.endswith(head, starts[first_line], ends[first_line]):
+        return first_line  # the usual case, without slicing the line's tail
+    for candidate in range(first_line, stop):
+        p = source.rfind(head, starts[candidate], ends[candidate])
+        if p >= 0 and not source[p + len(head) : ends[candidate]].strip():
+            return candidate
+    return first_line
+
+
+def _line_start(source: str, content: str, first_line: int, last_line: int, starts: list[int], ends: list[int]) -> int:
+    """Source offset of one-line `content` of a block spanning [first_line, last_line)."""
+    end = ends[first_line]
+    if first_line < last_line and source.endswith(content, starts[first_line], end):
+        return end - len(content)  # the usual case: the content ends its line
+    li = _first_content_line(source, content, first_line, last_line, starts, ends)
+    return _locate_line(source, content, starts[li], ends[li])
+
+
 def _content_map(
     source: str, content: str, first_line: int, last_line: int, starts: list[int], ends: list[int]
 ) -> _ContentMap:
     lines = content.split("\n")
-    # markdown-it strips the content with str.strip(), which also drops lines holding only
-    # Unicode blanks (U+00A0...): the first content line may sit on a later source line.
-    li = first_line
-    head = lines[0]
-    if head:
-        for candidate in range(first_line, min(last_line, len(starts))):
-            p = source.rfind(head, starts[candidate], ends[candidate])
-            if p >= 0 and not source[p + len(head) : ends[candidate]].strip():
-                li = candidate
-                break
+    li = _first_content_line(source, lines[0], first_line, last_line, starts, ends)
     cmap = _ContentMap(li)
     ci = 0
     for line in lines:
@@ -392,6 +591,45 @@ def read_markdown(path: str, source: str) -> Document:
             if not tok.children or tok.map is None:
                 continue
             line = tok.map[0]
+            block_kind, label = kind, ""
+            if kind == "paragraph" and footnotes:
+                block_kind, label = "footnote", footnotes[-1]
+            elif kind == "paragraph" and list_depth:
+                block_kind = "list_item"
+            block_depth = list_depth if block_kind == "list_item" else 0
+            children = tok.children
+            content = tok.content
+            if (
+                len(children) == 1
+                and kind != "table_cell"
+                and children[0].type == "text"
+                and "\n" not in content
+                and children[0].content == content
+                and line < len(starts)
+            ):
+                # One line of plain text (most paragraphs and headings): it stands verbatim
+                # where its line ends it, so no inline walk is needed.
+                pos = _line_start(parsed, content, line, tok.map[1], starts, ends)
+                quoted = quote_depth > 0
+                block = None
+                if source.startswith(content, pos):
+                    block = plain_block(content, pos, block_kind, level, quoted, block_depth, label)
+                if block is None:
+                    builder = BlockBuilder()
+                    add_checked(builder, source, content, pos)
+                    block = finish_block(
+                        builder,
+                        block_kind,
+                        level=level,
+                        quoted=quoted,
+                        list_depth=block_depth,
+                        label=label,
+                        loose=doc.loose_links,
+                    )
+                if block is not None:
+                    doc.blocks.append(block)
+                kind, level = "paragraph", 0
+                continue
             if kind == "table_cell":
                 if line != row_line:
                     row_line, row_cursor = line, starts[line]
@@ -401,18 +639,12 @@ def read_markdown(path: str, source: str) -> Document:
             walker = _Inline(md, env, source, ends, tok.content, cmap)
             walker.walk(tok.children)
             doc.comments.extend(walker.comments)
-            block_kind = kind
-            label = ""
-            if kind == "paragraph" and footnotes:
-                block_kind, label = "footnote", footnotes[-1]
-            elif kind == "paragraph" and list_depth:
-                block_kind = "list_item"
             block = finish_block(
                 walker.builder,
                 block_kind,
                 level=level,
                 quoted=quote_depth > 0,
-                list_depth=list_depth if block_kind == "list_item" else 0,
+                list_depth=block_depth,
                 label=label,
                 links=walker.links,
                 markers=walker.markers,
@@ -425,6 +657,8 @@ def read_markdown(path: str, source: str) -> Document:
             else:
                 doc.loose_links.extend(walker.marker_links)  # a paragraph that was only a marker
             kind, level = "paragraph", 0
+        elif t in _NOTHING_TO_READ:
+            continue
         elif t == "paragraph_open":
             kind, level = "paragraph", 0
         elif t == "heading_open":

@@ -63,25 +63,38 @@ class SourceMap:
     def _segment(self, index: int) -> int:
         return max(bisect_right(self._text_starts, index) - 1, 0)
 
+    # start() and end() run for every finding and sentence bound: they clamp and look the
+    # segment up inline, and skip the bisection for the usual one-segment map.
+
     def start(self, index: int) -> int:
         """Source offset of the character at text `index`."""
-        if not self._text_starts:
+        text_starts = self._text_starts
+        if not text_starts:
             return 0
-        index = min(max(index, 0), max(self._length - 1, 0))
-        k = self._segment(index)
+        if index < 0:
+            index = 0
+        elif index >= self._length:
+            index = max(self._length - 1, 0)
+        k = 0 if len(text_starts) == 1 else max(bisect_right(text_starts, index) - 1, 0)
         if self._src_ends[k] == -1:
-            return self._src_starts[k] + index - self._text_starts[k]
+            return self._src_starts[k] + index - text_starts[k]
         return self._src_starts[k]
 
     def end(self, index: int) -> int:
         """Exclusive source offset just after text character `index - 1`."""
-        if not self._text_starts:
+        text_starts = self._text_starts
+        if not text_starts:
             return 0
-        last = min(max(index - 1, 0), max(self._length - 1, 0))
-        k = self._segment(last)
-        if self._src_ends[k] == -1:
-            return self._src_starts[k] + last - self._text_starts[k] + 1
-        return self._src_ends[k]
+        last = index - 1
+        if last < 0:
+            last = 0
+        elif last >= self._length:
+            last = max(self._length - 1, 0)
+        k = 0 if len(text_starts) == 1 else max(bisect_right(text_starts, last) - 1, 0)
+        src_end = self._src_ends[k]
+        if src_end == -1:
+            return self._src_starts[k] + last - text_starts[k] + 1
+        return src_end
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Source span (start, exclusive end) of the text span [start, end).
@@ -190,9 +203,9 @@ class Block:
         """
         if not self.links:
             return False
-        letters = sum(char.isalnum() for char in self.text)
-        linked = sum(char.isalnum() for link in self.links if link.start >= 0
-                     for char in self.text[link.start:link.end])
+        text = self.text
+        letters = sum(map(str.isalnum, text))
+        linked = sum(sum(map(str.isalnum, text[link.start : link.end])) for link in self.links if link.start >= 0)
         return letters > 0 and linked >= 0.8 * letters
 
     @property

@@ -17,8 +17,10 @@ from healthlint.document.model import Block, BlockBuilder, Document, Link, Marke
 
 _BREAK_RE = re.compile(r"\r\n?|\n")
 
-# A bare URL in prose. It must not continue a word, a path or an e-mail address.
-BARE_URL_RE = re.compile(r"(?<![\w@/.\-])(?:https?://|www\.)[^\s<>\"'`\[\]{}|\\^]+", re.IGNORECASE)
+# A bare URL in prose. It must not continue a word, a path or an e-mail address. This is
+# (?<![\w@/.\-])(?:https?://|www\.)... with the "h" or "w" matched first, so that the regex
+# engine skips ahead to those letters instead of testing the lookbehind at every position.
+BARE_URL_RE = re.compile(r"[hw](?<![\w@/.\-][hw])(?:(?<=h)ttps?://|(?<=w)ww\.)[^\s<>\"'`\[\]{}|\\^]+", re.IGNORECASE)
 _URL_TRAILING = frozenset(".,;:!?'\"*_~…”’»")
 
 
@@ -77,9 +79,13 @@ def add_checked(builder: BlockBuilder, source: str, text: str, pos: int) -> None
             builder.atomic(ch, p, p + 1)
 
 
+def _may_hold_url(text: str) -> bool:
+    return "://" in text or "www." in text or "WWW." in text
+
+
 def find_bare_urls(text: str) -> list[tuple[int, int]]:
     """Spans of bare URLs in `text`, without trailing sentence punctuation."""
-    if "://" not in text and "www." not in text and "WWW." not in text:
+    if not _may_hold_url(text):
         return []
     spans: list[tuple[int, int]] = []
     for m in BARE_URL_RE.finditer(text):
@@ -179,6 +185,11 @@ def finish_block(
         _keep_loose(links, loose)
         return None
     urls = find_bare_urls(text)
+    if not urls and lead == 0 and trail == n:
+        # The common case: nothing to trim or take out, the builder's text and map are final.
+        for link in links:
+            link.text = text[link.start : link.end]
+        return Block(kind, text, builder.map, level, quoted, list_depth, label, links, markers)
     keep: list[tuple[int, int]] = []
     new_links: list[Link] = []
     if urls:
@@ -232,6 +243,21 @@ def finish_block(
         links=all_links,
         markers=markers,
     )
+
+
+def plain_block(
+    text: str, src_start: int, kind: str, level: int, quoted: bool, list_depth: int, label: str
+) -> Block | None:
+    """The Block `finish_block` makes of `text` standing verbatim at `src_start`, without a builder.
+
+    Only for text with no blank at either end and no bare URL, the usual paragraph or heading,
+    which `finish_block` keeps as it is; returns None for any other text.
+    """
+    if not text or text[0].isspace() or text[-1].isspace() or _may_hold_url(text):
+        return None
+    source_map = SourceMap()
+    source_map.add_verbatim(len(text), src_start)
+    return Block(kind, text, source_map, level, quoted, list_depth, label, [], [])
 
 
 def _keep_loose(links: list[Link], loose: list[Link] | None) -> None:
