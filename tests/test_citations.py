@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from healthlint.config import Config
 from healthlint.engine.linter import Linter
 from healthlint.errors import RulesetError
+from healthlint.kinds import citation
+from healthlint.kinds.scan import FOLD_EXCEPTIONS
 from healthlint.language import numbers, references
 from tests.conftest import SHARED_SEEDS, write
 
@@ -500,6 +504,110 @@ def test_url_helpers() -> None:
     assert not references.is_internal("mailto:hi@example.com") and not references.is_internal("www.example.com")
     assert references.is_public_source("www.cdc.gov") and references.is_public_source("med.ox.ac.uk")
     assert not references.is_public_source("brightpath.example")
+
+
+# ---------------------------------------------------------------------------- quick tests before slow patterns
+
+# Pieces of copy with the numbers the classes know, in their spellings (case, spaces, odd letters);
+# strung together at random they give windows where every branch of every class matches somewhere.
+PIECES = [
+    "Take", " 2", " capsules", " (500 mg)", " twice", " a day", " for", " 8-12", " weeks", ". ", "Call",
+    " (555) 010-2040", " or text us at", " 555.010.2041", " 1200", " Harbor View", " Road", ", Suite", " 4B",
+    ", Portland, OR", " 97201", "Rated", " 4.8", " out of", " 5", " stars", " 2,300", " customers", "Save", " 15%",
+    " your", " first", " order", "Contains", " 0.3%", " THC", "100%", " natural", "HbA1c", " below", " 6.5%",
+    " a review of", " 43", " randomized", " trials", " among", " 1,200", " adults", " aged", " 18-65", " in your",
+    " 40s", " n = 312", " version 2.1.3", " v1.2", " 10.15.2025", " Jan 5, 2024", " 5th of March", " 9 a.m.", " to",
+    " 5 p.m.", " 24/7", " $29.99", " 25 USD", " Step 3", " #1", " Omega-3", " COVID-19", " B12", " 3-Day",
+    "\n2. Look Beyond", " several", " six", " months", " two", " gummies", " three", " times", " per", " week",
+    " weekly", " two to 3", " 12 fl oz", "\xa0", "\t", " 30%", " of", " people", " 1 in 4", " 9 out of 10", " 72%",
+    " percent", " 3x", " more", " likely", " 2020", " study", " Smith et al., 2021", " (CDC, 2023)",
+    " Smith and Lee (2019)", " doi:10.1000/xyz", " PMID: 12345678", " 2021;397:1234", " [1]", " (4)", "¹", " the",
+    " CDC (2023)", " \u017f", " \u0130", " \u0131", " \u212a", "µg", " μg", " mg", " IU", " a few", " hours", " one",
+    " once", " DV", " % daily value", " standardized to", " 95%", " off", " discount", " coupon", "-", "–", " x",
+    " ages", " 65", " years old", "90s", " 1990's", " tel.", " 1-800-555-CALL", " 0207 946 0958", " apt", " PO Box 12",
+    " NY 10001", ":", " 10:30", " pm", " A.M.", " page 4", " fig. 2", " no. 5", " p.12", " X-5", " 2-Methyl",
+    " score of 9", " rating 4.5/5", " save up to 20%", " 20% back", " 10% of profits", " body fat", " 25%",
+    " ejection fraction of", " 55%", " A1C", " N=40", " study of", " 1,000", " women", " enrolled", " 300",
+    " participants", " (Smith", " 2020;", " see also Park 2020)", " van der Berg et al. 2019",
+    " O’Brien & McKay, 2018", " (2019)", " Jones (2020a)", " Lee2019", " al.2019", " At", " Bright Path", " is a",
+    " family clinic", " Co-Founder", " Visit", " Contact", " consultation with", " ©", " (c) 2024", " Copyright",
+    " all rights reserved", " 3totwo", " 4orfive", "seven",
+]
+copy_with_numbers = st.lists(st.sampled_from(PIECES), min_size=1, max_size=24).map("".join)
+
+
+def windows_of(text: str) -> list[tuple[int, int]]:
+    return [(0, len(text))] + [(max(0, at - 60), min(len(text), at + 40)) for at in range(0, len(text), 9)]
+
+
+def assert_quick_tests_hold(text: str) -> None:
+    """Wherever a class matches, its quick test lets it run; the spans are those of every class run plainly."""
+    for start, end in windows_of(text):
+        plain = [(m.start(), m.end(), name) for name, pattern in numbers.CLASSES
+                 for m in pattern.finditer(text, start, end)]
+        assert numbers.non_statistic_spans(text, start, end) == plain
+        window = numbers._Window(text, start, end)
+        for name, pattern, ways in numbers._TESTED:
+            if pattern.search(text, start, end):
+                assert window._may_match(ways), (name, text[start:end])
+
+
+@settings(max_examples=300)
+@given(copy_with_numbers, st.sampled_from([str, str.upper, str.lower]))
+def test_the_quick_test_of_every_number_class_passes_wherever_the_class_matches(text: str, case) -> None:
+    assert_quick_tests_hold(case(text))
+
+
+@pytest.mark.parametrize("text", [
+    "Take 3totwo mg daily", "Rest 4orfive hours", "Book 2 x weekly", "Kids aged 5–12 and up", "(555)010-2040",
+    "Visit 12 Main St. or Ste 4", "rated 4.5/5 – 4 stars", "\u017fix weeks", "fig.2 and no.5", "HbA1c of 6.5%",
+    "In the 1990s, 20% back on orders", "10.15.2025 at 9:30 PM, open 24/7", "n = 40 among 1,200 older women",
+])
+def test_the_quick_tests_hold_on_awkward_spellings(text: str) -> None:
+    assert_quick_tests_hold(text)
+
+
+@settings(max_examples=300)
+@given(copy_with_numbers)
+def test_cites_is_whether_cited_sources_finds_one(text: str) -> None:
+    for start, end in windows_of(text):
+        assert references.cites(text, start, end) == bool(references.cited_sources(text, start, end))
+        if references.AUTHOR_YEAR.search(text, start, end):
+            assert references._AUTHOR_YEAR_NEEDS.search(text, start, end), text[start:end]
+
+
+@settings(max_examples=300)
+@given(copy_with_numbers)
+def test_page_wide_word_tests_hold_for_every_match(text: str) -> None:
+    if citation.OWN_NAME.search(text):
+        assert any(word in text for word in citation.OWN_NAME_WORDS)
+    if citation.OWNER_BLOCK.search(text):
+        assert citation._may_hold(text, citation.OWNER_WORDS)
+
+
+def test_all_non_statistic_answers_as_before_on_real_looking_copy() -> None:
+    text = ("Take 2 capsules (500 mg) twice daily for 8-12 weeks. About 30% of adults sleep badly, "
+            "and a review of 43 trials found 1 in 4 relapse. Save 15% today; open 9 a.m. to 5 p.m. "
+            "Omega-3 and B12 at 1200 Harbor View Road, Suite 4B.")
+    for found in numbers.DIGITS.finditer(text):
+        expected = next((name for name, pattern in numbers.CLASSES
+                         for m in pattern.finditer(text, max(0, found.start() - numbers.CONTEXT_BEFORE),
+                                                   min(len(text), found.end() + numbers.CONTEXT_AFTER))
+                         if m.start() <= found.start() and found.end() <= m.end()), None)
+        assert numbers.all_non_statistic(text, found.start(), found.end()) == expected
+    assert numbers.all_non_statistic(text, text.index("30%"), text.index("30%") + 13) is None
+    assert numbers.all_non_statistic(text, text.index("500"), text.index("500") + 6) == "dose"
+
+
+def test_the_fold_exceptions_are_the_scanners() -> None:
+    assert numbers._FOLD_EXCEPTIONS == FOLD_EXCEPTIONS
+
+
+@pytest.mark.parametrize("host", ["cdc.gov", "www.nih.gov", "a.b.example.com", "example.com", "xexample.com",
+                                  "example.com.evil.net", "co.uk", "", "trailing."])
+def test_matches_any_is_domain_matches_for_each_domain(host: str) -> None:
+    domains = frozenset({"example.com", "nih.gov", "evil.net", "uk", ""})
+    assert references.matches_any(host, domains) == any(references.domain_matches(host, d) for d in domains)
 
 
 @pytest.mark.parametrize("rule", ["citations/unsourced-statistic", "citations/unsourced-attribution",

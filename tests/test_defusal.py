@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import regex
 
-from healthlint.language.defusers import Defusal
+from healthlint.language.defusers import Defusal, clause_bounds, quoted
 
 
 def defuses(defusal: Defusal, text: str, claim: str, **kwargs: object) -> bool:
@@ -44,3 +44,22 @@ def test_unless_looks_in_its_scope_and_unless_before_in_the_clause() -> None:
     before = Defusal(unless_before=regex.compile(r"(?:a\s+form\s+of)\s*$"))
     assert defuses(before, "Esketamine, a form of ketamine, is a nasal spray.", "ketamine, is")
     assert not defuses(before, "Ketamine treats depression fast.", "Ketamine")
+
+
+def test_clauses_are_found_alike_in_ascii_and_other_text() -> None:
+    # ASCII text is scanned by the standard engine, other text by `regex`: they must cut clauses alike.
+    copy = ("It is not, however; a cure (for now) - and yet\x0bit helps. Rates fell 2,5 points.\n \n"
+            "New paragraph\x1c- while still ours: ok! but\tWhereas. Odd spaces.\x0bcount\x0b-\x0bhere,\n\x0b\n"
+            "and.\x1cnot\x1c-\x1chere.")
+    for start in range(len(copy)):
+        for end in range(start, min(len(copy), start + 12) + 1):
+            assert clause_bounds(copy, start, end) == clause_bounds(copy + " café", start, end, 0, len(copy))
+    assert clause_bounds(copy, copy.index("a cure"), copy.index("a cure") + 6) == (
+        copy.index("a cure") - 1, copy.index("(for now)"))
+
+
+def test_quotation_marks_open_and_close_in_order() -> None:
+    text = 'He said “it “cures” all” and "it heals" here, «a cure».'
+    assert quoted(text, 0, text.index("cures"), text.index("cures") + 5)
+    assert not quoted(text, 0, text.index("here"), text.index("here") + 4)
+    assert quoted(text, 0, text.index("a cure"), text.index("a cure") + 6)

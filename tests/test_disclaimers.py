@@ -13,12 +13,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import regex
 
 from healthlint.config import Config
 from healthlint.diagnostic import Diagnostic
 from healthlint.engine.linter import Linter
 from healthlint.errors import RulesetError
-from healthlint.kinds.disclaimer import Speller, normalise, required_words
+from healthlint.kinds.disclaimer import Haystack, Screened, Speller, _replace_words, _windows, normalise, required_words
 from tests.conftest import EVAL_DOCS, SEEDS, SHARED_SEEDS, needs_shared
 
 LINTERS: dict[tuple[str, tuple[tuple[str, object], ...]], Linter] = {}
@@ -484,6 +485,82 @@ def test_normalise_makes_punctuation_and_markup_residue_insignificant() -> None:
     assert normalise("Food & Drug") == " Food and Drug "
 
 
+def _normalise_by_definition(text: str) -> str:
+    """The normalisation as specified: apostrophes inside words go, "&" and the spaces around it
+    become " and ", and every run of non-word characters, or of underscores, becomes one space."""
+    text = regex.sub(r"\s*&\s*", " and ", regex.sub(r"(?<=\w)['’ʼ`](?=\w)", "", text))
+    return " " + regex.sub(r"[^\w]+|_+", " ", text).strip() + " "
+
+
+@pytest.mark.parametrize("text", [
+    "Q&A: ask_your_doctor — it's not a substitute for care &  advice.",
+    "Results vary.\t\tMost patients_ notice a change &\nsome do not. Call 988 (24/7)!",
+    " _-_ &&& don’t  \u00a0 café  co-op ",
+    "",
+])
+def test_normalise_agrees_with_its_definition(text: str) -> None:
+    assert normalise(text) == _normalise_by_definition(text)
+    for cut in range(len(text)):  # every prefix: runs of punctuation, spaces and underscores end anywhere
+        assert normalise(text[:cut]) == _normalise_by_definition(text[:cut])
+
+
+def _windows_by_definition(text: str, words: dict[str, int], reach: int, at_least: int) -> list[tuple[int, int]]:
+    """Spans within `reach` of each occurrence, merged where they touch, kept where words of
+    `at_least` groups occur: one occurrence at a time."""
+    hits = sorted((at, group) for word, group in words.items()
+                  for at in range(len(text)) if text.startswith(word, at))
+    spans: list[tuple[int, int, set[int]]] = []
+    for at, group in hits:
+        lo, hi = max(at - reach, 0), min(at + reach, len(text))
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], hi, spans[-1][2] | {group})
+        else:
+            spans.append((lo, hi, {group}))
+    return [(lo, hi) for lo, hi, seen in spans if len(seen) >= at_least]
+
+
+def test_windows_around_words_merge_where_they_touch() -> None:
+    page = normalise(SUPPLEMENT + KETAMINE_CLINIC + "Our patients, and our patients' families, say our team helped.")
+    hay = Haystack(page)
+    for words, at_least in [({"our": 0}, 1), ({"our": 0, "patients": 0, "team": 0}, 1),
+                            ({"patients": 0, "team": 1}, 2), ({"ketamine": 0, "gummy": 1, "zzz": 2}, 2),
+                            ({"absent": 0}, 1)]:
+        for reach in (3, 20, 60, 200, 2000):
+            expected = _windows_by_definition(hay.lowered, words, reach, at_least)
+            shortest_first = tuple(sorted(words, key=len))
+            assert _windows(Haystack(page), shortest_first, reach, at_least, words) == expected, (words, reach)
+    assert _windows(Haystack(" aaaa "), ("aa",), 1) == [(0, 4)]  # "aa" at 1, 2 and 3: overlaps count
+
+
+def test_screened_search_with_the_scan_index_finds_what_the_regex_finds() -> None:
+    from healthlint.document.load import parse
+    from healthlint.kinds.scan import text_index
+
+    page = (SUPPLEMENT + "\n" + KETAMINE_CLINIC + "\nOur drops: take one dropperful a day. Supplement Facts below.\n"
+            + "Is this right for you? Our team can help.\n" * 40)
+    document = parse("page.md", page)
+    index = text_index(document)
+    indexed = Haystack(index.text, index.lowered, index)
+    plain = Haystack(index.text)
+    assert indexed.index is not None and plain.index is None
+    for source in [r"\b(?:our|each|per|one)\s+(?:[\w+-]+\s+){0,3}?(?:gumm(?:y|ies)|drops?|dropperful)\b",
+                   r"\bour\s+team\b", r"\b(?:book|schedule)\s+a\s+consultation\b", r"\bsupplement\s+facts\b",
+                   r"\bno\s+such\s+phrase\b", r"[★⭐]{3,5}"]:
+        screened = Screened(regex.compile(source, regex.IGNORECASE), source)
+        expected = [m.span() for m in Screened(screened.compiled, source).finditer(plain)]
+        assert [m.span() for m in screened.finditer(indexed)] == expected, source
+        found = screened.search(indexed)
+        assert (found.span() if found else None) == (expected[0] if expected else None), source
+
+
+def test_replacing_misspelt_words_replaces_whole_words_only() -> None:
+    fixes = {"substitue": "substitute", "profesional": "professional"}
+    text = " not a substitue substitue for profesional advice substitues asubstitue profesional "
+    pattern = regex.compile(r"\b(?:" + "|".join(map(regex.escape, fixes)) + r")\b")
+    assert _replace_words(text, fixes) == pattern.sub(lambda m: fixes[m.group()], text)
+    assert _replace_words(text, fixes).count("substitute") == 2
+
+
 def test_required_words_screen_regexes() -> None:
     clauses = required_words(r"not\s(?:a\s)?substitute\sfor\s(?:medical|professional)\sadvice")
     assert frozenset({"not"}) in clauses and frozenset({"substitute"}) in clauses
@@ -555,3 +632,24 @@ def test_menus_naming_a_topic_do_not_make_a_page_about_it() -> None:
     assert not lint(nav + body, path="page.html", select="disclaimers/crisis-line")
     article = "<h1>Living with depression</h1><p>Depression is common. Depression can be treated.</p>"
     assert lint(nav + article + body, path="page.html", select="disclaimers/crisis-line")
+
+
+def test_rules_from_the_compiled_cache_still_correct_typos(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The speller's vocabulary is learnt when a rule is configured; a rule unpickled from the
+    # compiled-rules cache (the next pre-commit run) must teach it too, or findings depend on the cache.
+    from healthlint.kinds import disclaimer
+
+    page = """\
+# CalmRoot Chamomile Gummies
+
+Each gummy helps you relax after work. 60 gummies per jar: $24.
+
+*These statments have not been evaluated by the Food and Drug Administration. This product is
+not intended to diagnose, treat, cure, or prevent any disease.*
+"""
+    fresh = Linter(Config(), select=["disclaimers/fda-dshea"], compiled_cache=tmp_path)  # writes the cache
+    assert fresh.lint_text(page, "page.md") == []  # "statments" is corrected to "statements"
+    monkeypatch.setattr(disclaimer, "SPELLER", Speller())  # a new process: the speller knows nothing yet
+    cached = Linter(Config(), select=["disclaimers/fda-dshea"], compiled_cache=tmp_path)
+    assert cached.lint_text(page, "page.md") == []
+    assert "statements" in disclaimer.SPELLER.words

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import pickle
 import random
+import unicodedata
 from pathlib import Path
 
 import pytest
+import regex
 
 from healthlint.config import Config
 from healthlint.diagnostic import Diagnostic
 from healthlint.document.load import parse
 from healthlint.engine.linter import Linter
 from healthlint.kinds.duplicate import (
+    _POSTING_CAP,
+    _allow_test,
+    _Postings,
     bottom_sketch,
     normalised_words,
     shingle_hashes,
@@ -164,6 +169,57 @@ def test_allow_option_silences_text_meant_to_repeat() -> None:
     assert quiet == []
     patterns = linter(WITHIN, duplicate_allow_patterns=[r"discover how \w+ can transform"])
     assert [d for d in patterns.lint_text(text, "p.txt") if d.rule == WITHIN] == []
+
+
+ALLOW_LIST_WORDS = ("not been evaluated by the food and drug administration fda intended to diagnose a substitute "
+                    "for medical advice do does replace consult your doctor before 988 crisis line call 911 results "
+                    "may vary individual copyright all rights reserved privacy policy terms of use cookies we earn "
+                    "about the author medically reviewed general informational purposes talk with ask check own")
+
+
+def test_words_with_marks_and_other_scripts_are_read_as_the_regex_engine_reads_them() -> None:
+    # The standard engine splits "नमस्ते" at its vowel signs (combining marks); `regex` keeps the word whole.
+    text = "Nam\u0303 — नमस्ते दुनिया, ½ dose, Ｆｕｌｌ ｗｉｄｔｈ; caf\u00e9 “quoted”"
+    expected = regex.findall(r"[^\W_]+", unicodedata.normalize("NFKC", text).casefold())
+    assert normalised_words(text) == expected
+    assert "नमस्ते" in expected
+    assert normalised_words("Book NOW — it's free!") == ["book", "now", "it", "s", "free"]
+
+
+def test_the_allow_list_is_tried_only_where_its_words_stand() -> None:
+    """The allow-list regex runs only at words its matches can begin with, and says what a search says."""
+    rule = linter(ACROSS).rules_by_id[ACROSS]
+    allowed = _allow_test(rule.allow_sources, rule.allow_terms)  # type: ignore[attr-defined]
+    assert allowed is not None and allowed.words is not None
+    vocabulary = ALLOW_LIST_WORDS.split()
+    rng = random.Random(11)
+    outcomes = set()
+    for _ in range(3000):
+        words = [rng.choice(vocabulary) for _ in range(rng.randrange(1, 12))]
+        text = " ".join(words)
+        expected = allowed.pattern.search(text) is not None
+        assert allowed(text, words) == expected, text
+        outcomes.add(expected)
+    assert outcomes == {True, False}
+    assert allowed("about the author", ["about", "the", "author"])  # anchored at the start: searched apart
+    assert not allowed("read about the author", ["read", "about", "the", "author"])
+
+
+def test_postings_count_shared_shingles_up_to_the_cap() -> None:
+    """Blocks are compared through the shingles they share; a shingle stops recording blocks at the cap."""
+    rng = random.Random(5)
+    postings, plain = _Postings(), {}
+    for index in range(150):
+        shingles = {rng.randrange(40) for _ in range(rng.randrange(0, 40))}
+        expected: dict[int, int] = {}
+        for value in shingles:  # what a plain posting list per shingle says
+            holders = plain.setdefault(value, [])
+            for earlier in holders:
+                expected[earlier] = expected.get(earlier, 0) + 1
+            if len(holders) < _POSTING_CAP:
+                holders.append(index)
+        assert postings.add(index, shingles) == expected
+    assert max(map(len, plain.values())) == _POSTING_CAP
 
 
 def test_normalisation_ignores_case_punctuation_and_spacing() -> None:

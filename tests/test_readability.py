@@ -106,6 +106,18 @@ def test_sentence_like_list_items_count() -> None:
     assert prose_of(doc).counts.sentences == 1
 
 
+def test_a_shouted_sentence_counts_as_its_words_in_lower_case() -> None:
+    # "FDA" alone is spelled out (3 syllables); in a sentence in capitals it is read as a word.
+    shouted, plain = "THE FDA WARNS ABOUT IV DRIPS.", "the fda warns about iv drips."
+    assert count_sentence(shouted) == count_sentence(plain)
+    assert count_sentence("The FDA warns about IV drips.").syllables > count_sentence(plain).syllables
+    mixed = parse("m.md", f"{shouted} The FDA warns about IV drips. Caf\u00e9 owners, TAKE NOTE.\n")
+    counts = prose_of(mixed).counts
+    parts = [count_sentence(text) for text in (plain, "The FDA warns about IV drips.", "café owners, take note.")]
+    assert (counts.sentences, counts.words, counts.syllables) == (
+        3, sum(p.words for p in parts), sum(p.syllables for p in parts))
+
+
 def test_citations_are_not_counted_as_words() -> None:
     sentence = "Take one pill with your food at noon each day (Okafor et al., 2021) [3]."
     assert count_sentence(sentence).words == 15  # what a raw count would add

@@ -14,6 +14,7 @@ from healthlint.config import Config
 from healthlint.document.load import parse
 from healthlint.document.model import Document
 from healthlint.engine.linter import load_rules
+from healthlint.kinds.base import BoundedPattern
 from healthlint.kinds.scan import FOLD_EXCEPTIONS, WORD_START, StartScan, leading_literals, text_index
 
 REPO = Path(__file__).resolve().parents[1]
@@ -26,7 +27,8 @@ def scans_of(value: object, depth: int = 0) -> Iterator[StartScan]:
     if isinstance(value, StartScan):
         yield value
     elif isinstance(getattr(value, "compiled", value), regex.Pattern):
-        yield StartScan(value)  # type: ignore[arg-type]
+        # A holder with a finditer of its own (a screened pattern) is scanned by the pattern it holds.
+        yield StartScan(value if isinstance(value, regex.Pattern | BoundedPattern) else value.compiled)  # type: ignore[arg-type]
     elif isinstance(value, list | tuple):
         for item in value:
             yield from scans_of(item, depth)
@@ -163,3 +165,50 @@ def test_a_scan_keeps_one_time_limit_for_all_its_tries() -> None:
     harmless = StartScan(regex.compile(r"\bcures?\b"))
     with pytest.raises(TimeoutError):
         list(harmless.finditer("It cures and cures.", [3, 13], 0.0))  # no time left at all
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    # A common first word is named with the word after it: " the best" is "the", a gap, then "best...".
+    (r"\bthe\s+(?:best|only|#1)\s+\w+", {" the best", " the only", " the 1"}),
+    (r"\b(?:a|an|one)\s+(?:recent\s+)?study\b",
+     {" a recent", " a study", " an recent", " an study", " one recent", " one study"}),
+    (r"(?<![\w-])(?:in[\s-]+order[\s-]+to|optimal)(?!\w)", {" in order", " optimal "}),
+    (r"\bno\.\s?1\b", {" no 1"}),
+    # A word of any kind after the first one: nothing to pair it with.
+    (r"\bno\s+(?:[\w-]+\s+){0,2}?can\s+cure\b", {" no "}),
+])
+def test_leading_word_pairs(source: str, expected: set[str]) -> None:
+    assert leading_literals(source, {}, int(regex.IGNORECASE), pairs=True) == expected
+
+
+def test_named_lists_pair_their_words_with_what_follows() -> None:
+    lists = {"disease": ["acne", "acid reflux", "acid-reflux"]}
+    literals = leading_literals(r"(?<![\w-])\L<disease>[\s-](?:Relief|Rescue)\b", lists, int(regex.IGNORECASE),
+                                pairs=True)
+    assert literals == {" acne relief", " acne rescue", " acid reflux"}
+
+
+PAIRED_COPY = """\
+The best\ncure, the-best-kept secret and THE   Best tea. The #1 choice; the\u00a0only way.
+
+Not the bestseller. Other best things, and the, best.
+
+No. 1 clinic, no.1 rated, NO 1 here, caf\u00e9 no. 1, and no.\u2019 1.
+"""
+
+
+@pytest.mark.parametrize("source", [
+    r"\bthe\s+(?:best|only|#1)\s+\w+",
+    r"\bthe[\s-]+best\b",
+    r"\bno\.\s?1\b",
+    r"(?<![\w-])the\s+best(?:seller)?\b",
+])
+def test_pairs_find_every_match_across_separators(source: str) -> None:
+    scan = StartScan(regex.compile(source, regex.IGNORECASE))
+    document = parse("page.md", PAIRED_COPY)
+    starts = scan.blocks(document)
+    assert starts is not None and scan.literals is not None and any(" " in lit[1:] for lit in scan.literals)
+    for index, block in enumerate(document.blocks):
+        found = spans(scan.finditer(block.text, starts.get(index, []), 1.0))
+        assert found == spans(scan.pattern.finditer(block.text))
+    assert any(starts.values())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from healthlint.config import Config
@@ -168,3 +170,48 @@ def test_findings_are_not_shared_between_runs() -> None:
     text = '"My knee pain is gone!" — Ron, Austin\n'
     first, second = lint(text), lint(text)
     assert first == second and first[0] is not second[0]
+
+
+def test_each_caller_of_a_rule_on_one_document_gets_its_own_findings() -> None:
+    # The first caller (results-vary, or the linter) gets the findings, later callers copies.
+    from healthlint.document.load import parse
+
+    rule = next(r for r in LINTER.rules if r.id == "testimonials/quoted-testimonial")
+    document = parse("page.md", '"My knee pain is gone!" — Ron, Austin\n\n"I sleep again." — Dee, Reno\n')
+    first, second = list(rule.check(document, LINTER.context)), list(rule.check(document, LINTER.context))
+    assert len(first) == 2 and first == second
+    assert all(a is not b for a, b in zip(first, second, strict=True))
+
+
+@pytest.mark.parametrize("text", [
+    "I finally sleep through the night. — Dana, Austin",
+    "Well-being matters -- and so does a second opinion ~ Dr. Lee - Jan -- Reno",
+    "—Starts with a dash – then an en dash – and a tilde ~ and a hyphen - here -",
+    "No dashes at all in this block.",
+    " - ",
+])
+def test_signature_dashes_are_found_as_the_dash_regex_finds_them(text: str) -> None:
+    from healthlint.kinds.testimonial import DASH, _dashes
+
+    assert [m.span() for m in _dashes(text)] == [m.span() for m in DASH.finditer(text)]
+
+
+def test_section_headings_are_matched_at_their_start_when_every_alternative_is_anchored(tmp_path: Path) -> None:
+    rule = next(r for r in LINTER.rules if r.id == "testimonials/quoted-testimonial")
+    assert rule.sections_anchored  # the built-in headings all start with ^
+    ruleset = tmp_path / "house.yaml"
+    ruleset.write_text("""\
+ruleset: house
+rules:
+  - id: reviews
+    kind: testimonial
+    category: testimonial
+    message: m
+    voice: \\b(?:I|my)\\b
+    outcome: \\b(?:gone|better)\\b
+    sections: ['^\\W*reviews', 'from\\s+our\\s+patients']
+""", encoding="utf-8")
+    house = Linter(Config(rulesets=[str(ruleset)]), select=["house"])
+    assert not house.rules[0].sections_anchored  # "from our patients" may come anywhere in a heading
+    page = "## Stories from our patients\n\nMy back pain is gone, I feel better every day.\n"
+    assert [d.rule for d in house.lint_text(page, "page.md")] == ["house/reviews"]

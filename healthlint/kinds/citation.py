@@ -50,9 +50,9 @@ In document messages `{count}` is the number of claims; the finding's metrics ca
 from __future__ import annotations
 
 import weakref
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,7 +63,7 @@ from healthlint.diagnostic import Diagnostic
 from healthlint.document.model import Block, Document, Sentence
 from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, Rule, SpecReader
 from healthlint.kinds.pattern import compile_terms_pattern, read_defusal
-from healthlint.kinds.scan import StartScan
+from healthlint.kinds.scan import FOLD_EXCEPTIONS, WORD_START, StartScan
 from healthlint.language import numbers, references
 
 WINDOWS = ("sentence", "next-sentence", "paragraph")
@@ -84,7 +84,12 @@ OWN_NAME = regex_store.compile(
     rf"|\b(?:[Cc]o[\s-]?[Ff]ounder|[Ff]ounder|[Ff]ounded|consultation\s+with|[Vv]isit|[Cc]ontact)\s*,?\s+(?P<n>{_NAME_SEQ})"
 )
 NAME_SEQ = regex_store.compile(_NAME_SEQ)
+# Text every OWN_NAME match holds, one for each branch: "At", a kind of business, or the verb before the name.
+OWN_NAME_WORDS = ("At", "clinic", "practice", "company", "brand", "center", "centre", "provider", "pharmacy", "studio",
+                  "spa", "service", "group", "network", "platform", "business", "organi", "ounde", "consultation",
+                  "isit", "ontact")
 OWNER_BLOCK = regex_store.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b", regex.IGNORECASE)
+OWNER_WORDS = ("©", "(c)", "copyright", "all rights reserved")  # one of them is in every OWNER_BLOCK match
 OUR = regex_store.compile(r"\bour\b", regex.IGNORECASE)  # "on our [science page](…)", "[our team](…)"
 EVIDENCE_WORDS = regex_store.compile(r"\b(?:study|studies|trial|paper|journal|review|research|report|data|source)\b",
                                regex.IGNORECASE)
@@ -106,16 +111,22 @@ class Sources:
     """What one document offers as evidence; computed once and shared by every citation rule."""
 
     links: list[LinkInfo] = field(default_factory=list)
+    block_links: dict[int, list[LinkInfo]] = field(default_factory=dict)  # each block's own links, in order
     footnote_labels: set[str] = field(default_factory=set)
     skip_blocks: set[int] = field(default_factory=set)  # reference lists and footnotes: never claims
     entries: int = 0  # reference entries and footnotes, for resolving numbered markers
     has_references: bool = False
     names: list[str] = field(default_factory=list)  # name keys the site goes by
     our_domains: set[str] = field(default_factory=set)  # linked as "our … page"
-    text_evidence: bool = False  # a DOI, PMID or author-year citation anywhere
+    text_evidence: bool | None = None  # a DOI, PMID or author-year citation anywhere; None: not looked for yet
     trailing: dict[int, list[LinkInfo]] = field(default_factory=dict)  # loose links after a block
     claims: dict[Any, list[Claim]] = field(default_factory=dict)
     sites: dict[Any, SelfSites] = field(default_factory=dict)
+    # Answers every citation rule may ask again: text evidence by (block, start, end), and whether
+    # a sentence has evidence in reach (see `CitationRule._supported`).
+    text_evidence_at: dict[tuple[int, int, int], bool] = field(default_factory=dict)
+    supported: dict[Any, bool] = field(default_factory=dict)
+    reported: dict[Any, bool] = field(default_factory=dict)  # blocks that report one's own study
 
     def resolves(self, label: str) -> bool:
         """A footnote or numbered marker with a definition or reference entry to point at."""
@@ -125,6 +136,21 @@ class Sources:
         if number is None:
             return self.has_references
         return 0 < number <= self.entries
+
+    def cites_anywhere(self, document: Document) -> bool:
+        """A DOI, PMID or author-year citation anywhere in the document (only page-level rules ask)."""
+        if self.text_evidence is None:
+            self.text_evidence = any(references.cites(block.text) for block in document.blocks)
+        return self.text_evidence
+
+    def text_evidence_in(self, text: str, index: int, lo: int, hi: int) -> bool:
+        """An identifier, an author-year citation or a resolving numbered marker in block `index`'s text[lo:hi]."""
+        key = (index, lo, hi)
+        found = self.text_evidence_at.get(key)
+        if found is None:
+            found = self.text_evidence_at[key] = references.cites(text, lo, hi) or any(
+                self.resolves(str(n)) for _, _, n in references.text_markers(text, lo, hi))
+        return found
 
 
 @dataclass
@@ -167,11 +193,18 @@ def sources_of(document: Document) -> Sources:
 def _analyse(document: Document) -> Sources:
     sources = Sources()
     blocks = document.blocks
+    # Words some patterns below need, looked up once in the whole text (most pages have no copyright line).
+    joined = "\n".join(block.text for block in blocks)
+    owner_lines = _may_hold(joined, OWNER_WORDS)
+    name_words = [word for word in OWN_NAME_WORDS if word in joined]
     for index, block in enumerate(blocks):
+        if block.links:
+            sources.block_links[index] = own = []
         for link in block.links:
             info = LinkInfo(index, link.start, link.url, references.url_host(link.url),
                             references.is_internal(link.url))
             sources.links.append(info)
+            own.append(info)
             context = block.text[max(0, link.start - 12):link.start] + " " + link.text
             if info.host and OUR.search(context) and not EVIDENCE_WORDS.search(link.text):
                 sources.our_domains.add(references.registrable_domain(info.host))
@@ -182,12 +215,11 @@ def _analyse(document: Document) -> Sources:
         elif block.kind in ("list_item", "paragraph") and references.is_reference_entry(block.text):
             sources.skip_blocks.add(index)
             sources.entries += 1
-        if OWNER_BLOCK.search(block.text):
+        if owner_lines and OWNER_BLOCK.search(block.text):
             sources.names.extend(references.name_key(m.group()) for m in NAME_SEQ.finditer(block.text))
-        for found in OWN_NAME.finditer(block.text):
-            sources.names.append(references.name_key(found.group("n")))
-        if not sources.text_evidence and references.cited_sources(block.text):
-            sources.text_evidence = True
+        if any(map(block.text.__contains__, name_words)):  # (OWN_NAME can match)
+            for found in OWN_NAME.finditer(block.text):
+                sources.names.append(references.name_key(found.group("n")))
     _add_loose_links(document, sources)
     _reference_sections(document, sources)
     sources.has_references = sources.entries > 0
@@ -197,6 +229,15 @@ def _analyse(document: Document) -> Sources:
             sources.names.append(references.name_key(value))
     sources.names = [name for name in sources.names if len(name) >= 5]
     return sources
+
+
+def _may_hold(text: str, words: tuple[str, ...]) -> bool:
+    """Whether a pattern matched ignoring case whose every match holds one of `words` (lower case) can
+    match in `text`: False only when none of them occurs in the lower-cased text."""
+    if not text.isascii() and any(char in text for char in FOLD_EXCEPTIONS):
+        return True  # the engine folds these to ASCII letters; `lower` does not
+    lowered = text.lower()
+    return any(word in lowered for word in words)
 
 
 def _add_loose_links(document: Document, sources: Sources) -> None:
@@ -276,8 +317,9 @@ def _self_sites(sources: Sources, options: dict[str, Any], source_domains: froze
         return SelfSites({references.normalise_domain(d): "set in options.self_domains"
                           for d in items if isinstance(d, str) and d.strip()})
     counts: Counter[str] = Counter()
+    independent = source_domains | elsewhere
     for link in sources.links:
-        if link.host and not references.is_public_source(link.host, source_domains | elsewhere):
+        if link.host and not references.is_public_source(link.host, independent):
             counts[references.registrable_domain(link.host)] += 1
     inferred: dict[str, str] = {}
     if counts:
@@ -320,6 +362,8 @@ class CitationRule(Rule):
         self.anchor_words = tuple(word.lower() for word in spec.texts("anchors"))
         self.anchor_patterns = [spec.compile("anchor_patterns", p) for p in spec.texts("anchor_patterns")]
         self.anchored = bool(self.anchor_words or self.anchor_patterns)
+        self._anchor_searches = _searches(self.anchor_patterns)
+        self._anchor_starts = _literal_starts(self.anchor_patterns)  # a quick test before the patterns
         self.window = spec.text("window", "sentence", choices=WINDOWS)
         self.skip_numbers = spec.flag("skip_numbers", False)
         self.defusal = read_defusal(spec, terms, flags, DEFUSERS)
@@ -330,6 +374,15 @@ class CitationRule(Rule):
         self.source_domains = frozenset(references.normalise_domain(d) for d in spec.texts("source_domains"))
         self.elsewhere = frozenset(references.normalise_domain(d) for d in spec.texts("not_evidence_domains"))
         self._elsewhere_known: dict[str, bool] = {}
+        self.flagged = self.trigger is not None and "flag" in self.trigger.groupindex
+        # The engines' own searches, called with the wrappers' timeout: fewer calls per sentence.
+        self._continues, self._method_reports, self._elaborations, self._weak_sources = (
+            _searches(self.continues), _searches(self.method_report), _searches(self.elaborated_by),
+            _searches(self.weak_source))
+        # What decides whether evidence is in reach; compiled patterns are shared through regex_store.
+        self._method_key = _pattern_ids(self.method_report)
+        self._evidence_key = (self.window, self.elsewhere, _pattern_ids(self.continues), self._method_key,
+                              _pattern_ids(self.elaborated_by))
         self.self_link_message: str = spec.text("self_link_message", self.message)
         self.weak_source_message: str = spec.text("weak_source_message", self.message)
         self.unresolved_message: str = spec.text("unresolved_message", self.message)
@@ -376,7 +429,7 @@ class CitationRule(Rule):
             return
         sources = sources_of(document)
         sites = self_sites(sources, context.options, self.source_domains, self.elsewhere)
-        if self._page_has_sources(sources, sites):
+        if self._page_has_sources(document, sources, sites):
             return
         first = min(found, key=lambda c: (c.block, c.start))
         block = document.blocks[first.block]
@@ -388,8 +441,8 @@ class CitationRule(Rule):
         yield self.diagnostic(document, block, first.start, first.end, message=message,
                               metrics={"claims": float(len(found))})
 
-    def _page_has_sources(self, sources: Sources, sites: SelfSites) -> bool:
-        if sources.has_references or sources.text_evidence:
+    def _page_has_sources(self, document: Document, sources: Sources, sites: SelfSites) -> bool:
+        if sources.has_references or sources.cites_anywhere(document):
             return True
         return any(self._is_evidence_link(link, sources, sites) for link in sources.links)
 
@@ -410,20 +463,26 @@ class CitationRule(Rule):
         starts = ((None, self.trigger_scan.blocks(document, bounded=True)) if self.anchored
                   else (self.trigger_scan.blocks(document), None))
         known = starts[1] if self.anchored else starts[0]
-        for index, block in enumerate(document.blocks):
-            if index in sources.skip_blocks or not block.text or (known is not None and index not in known):
-                continue  # (no trigger can start in this block)
+        blocks = document.blocks
+        for index in range(len(blocks)) if known is None else sorted(known):
+            block = blocks[index]
+            if index in sources.skip_blocks or not block.text:
+                continue  # (no trigger can start in a block `known` leaves out)
             text = block.text
             # Term lists match words separated by a space or hyphen; a wrapped line must match too.
             scan = text.replace("\n", " ").replace("\r", " ") if "\n" in text or "\r" in text else text
             sentences: list[Sentence] = document.block_sentences[index] or [Sentence(index, 0, len(text), text)]
             done: set[int] = set()
             for found in self._triggers(scan, sentences, *(None if s is None else s.get(index, []) for s in starts)):
-                start, end = found.span("flag") if found.groupdict().get("flag") else found.span()
+                start, end = found.span("flag") if self.flagged and found.group("flag") else found.span()
                 if start == end:
                     continue
                 number = document.sentence_at(index, start)
                 if number in done:
+                    continue
+                # Evidence in reach covers every trigger of the sentence: nothing else need be asked.
+                if self._supported(document, sources, sites, index, number):
+                    done.add(number)
                     continue
                 if self.skip_numbers and numbers.all_non_statistic(scan, start, end):
                     continue
@@ -432,8 +491,6 @@ class CitationRule(Rule):
                 if self.defusal.defuses(scan, start, end, lo, hi, in_quote=block.quoted):
                     continue
                 done.add(number)
-                if self._supported(document, sources, sites, index, number):
-                    continue
                 start = self._extend(scan, start, sentence.start)
                 message = self._message(sources, sites, page_own, block, index, sentence, text[start:end])
                 yield Claim(index, start, end, message)
@@ -452,24 +509,42 @@ class CitationRule(Rule):
         if len(lowered) != len(scan):
             yield from self.trigger_scan.finditer(scan, starts, REGEX_TIMEOUT)
             return
-        if not self._has_anchor(lowered):
+        whole = len(lowered)
+        # What an anchor pattern match starts with (None: anything; the lower-cased text keeps
+        # these FOLD_EXCEPTIONS, which the engine may take for ASCII letters).
+        heads = None if "\u017f" in lowered or "\u0131" in lowered else self._anchor_starts
+        if len(sentences) == 1 and sentences[0].start == 0 and sentences[0].end == whole:
+            words = self.anchor_words  # one sentence, the whole block: one test
+        else:
+            # A sentence can only hold the anchor words and heads its block holds: it tests those alone.
+            words = tuple(filter(lowered.__contains__, self.anchor_words))
+            heads = heads if heads is None else tuple(filter(lowered.__contains__, heads))
+        if not (any(map(lowered.__contains__, words)) or self._anchor_pattern_in(lowered, heads)):
             return
         lo = hi = -1
         for sentence in [*sentences, None]:
-            if sentence is not None and not self._has_anchor(lowered[sentence.start:sentence.end]):
-                continue
+            if sentence is not None and not (sentence.start == 0 and sentence.end == whole):  # (the block: it has one)
+                piece = lowered[sentence.start:sentence.end]
+                for word in words:  # (a loop: most sentences hold the first word they are asked about)
+                    if word in piece:
+                        break
+                else:
+                    if heads == () or not self._anchor_pattern_in(piece, heads):
+                        continue
             if sentence is not None and lo >= 0 and sentence.start <= hi + 1:
                 hi = max(hi, sentence.end)  # neighbours: search them as one stretch
                 continue
-            if lo >= 0:
+            if lo >= 0 and _may_start(bounded_starts, lo, hi):
                 yield from self.trigger_scan.finditer(scan, bounded_starts, REGEX_TIMEOUT, lo, hi)
             if sentence is not None:
                 lo, hi = sentence.start, sentence.end
 
-    def _has_anchor(self, lowered: str) -> bool:
-        # Substring tests run in C and beat one regex alternation of many words several times over.
-        return (any(map(lowered.__contains__, self.anchor_words))
-                or any(p.search(lowered) for p in self.anchor_patterns))
+    def _anchor_pattern_in(self, lowered: str, heads: tuple[str, ...] | None) -> bool:
+        """Whether one of `anchor_patterns` matches (`anchors`, plain words, are tested with `in`);
+        `heads`: text one of which every match starts with (None: unknown)."""
+        if heads is not None and not any(map(lowered.__contains__, heads)):
+            return False
+        return _any_search(self._anchor_searches, lowered)
 
     def _extend(self, scan: str, start: int, floor: int) -> int:
         """Move the start back over words that belong to the claim ("as many as" two-thirds)."""
@@ -485,8 +560,16 @@ class CitationRule(Rule):
     # ------------------------------------------------------------------ evidence
 
     def _supported(self, document: Document, sources: Sources, sites: SelfSites, index: int, number: int) -> bool:
-        return any(self._evidence_in(document, sources, sites, b, lo, hi)
-                   for b, lo, hi in self._reach(document, index, number))
+        """Evidence in reach of sentence `number` of block `index`.
+
+        Rules that read evidence alike (the same patterns, window and domains) share the answer.
+        """
+        key = (self._evidence_key, id(sites), index, number)
+        found = sources.supported.get(key)
+        if found is None:
+            found = sources.supported[key] = any(self._evidence_in(document, sources, sites, b, lo, hi)
+                                            for b, lo, hi in self._reach(document, index, number))
+        return found
 
     def _reach(self, document: Document, index: int, number: int) -> Iterator[tuple[int, int, int]]:
         """(block, start, end) ranges where evidence for sentence `number` of block `index` may stand."""
@@ -500,11 +583,11 @@ class CitationRule(Rule):
             yield index, sentence.start, sentence.end
             follower = sentences[number + 1] if number + 1 < len(sentences) else None
             if follower is not None and (self.window == "next-sentence" or SOURCE_LINE.match(follower.text)
-                                         or any(p.search(follower.text) for p in self.elaborated_by)):
+                                         or _any_search(self._elaborations, follower.text)):
                 yield index, follower.start, follower.end
-        if any(p.search(block.text) for p in self.method_report):
+        if self._reports_method(document, index):
             yield index, 0, len(block.text)
-        if any(p.search(sentence.text) for p in self.continues):
+        if _any_search(self._continues, sentence.text):
             if number > 0:
                 yield index, 0, sentence.start
             elif index > 0 and blocks[index - 1].kind == block.kind:
@@ -514,24 +597,31 @@ class CitationRule(Rule):
         if following is not None and (block.kind == "heading" or (last and SOURCE_LINE.match(following.text))):
             yield index + 1, 0, len(following.text)
 
+    def _reports_method(self, document: Document, index: int) -> bool:
+        """Block `index` reports one's own study (`method_report`); asked for each of its sentences."""
+        if not self.method_report:
+            return False
+        reported = sources_of(document).reported  # (the Sources `_supported` was given)
+        key = (self._method_key, index)
+        found = reported.get(key)
+        if found is None:
+            found = reported[key] = _any_search(self._method_reports, document.blocks[index].text)
+        return found
+
     def _evidence_in(self, document: Document, sources: Sources, sites: SelfSites, index: int,
                      lo: int, hi: int) -> bool:
         if index in sources.skip_blocks:
             return True  # a "Sources: …" line or a reference entry right after the claim
         block = document.blocks[index]
-        for link in block.links:
-            if lo <= link.start <= hi and self._is_evidence_link(
-                    LinkInfo(index, link.start, link.url, references.url_host(link.url),
-                             references.is_internal(link.url)), sources, sites):
+        for link in sources.block_links.get(index, ()):
+            if lo <= link.start <= hi and self._is_evidence_link(link, sources, sites):
                 return True
         if hi >= len(block.text) and any(self._is_evidence_link(link, sources, sites)
                                          for link in sources.trailing.get(index, ())):
             return True
         if any(lo <= marker.start <= hi and sources.resolves(marker.label) for marker in block.markers):
             return True
-        if references.cited_sources(block.text, lo, hi):
-            return True
-        return any(sources.resolves(str(n)) for _, _, n in references.text_markers(block.text, lo, hi))
+        return sources.text_evidence_in(block.text, index, lo, hi)
 
     def _is_evidence_link(self, link: LinkInfo, sources: Sources, sites: SelfSites) -> bool:
         if link.internal:
@@ -546,7 +636,7 @@ class CitationRule(Rule):
         if host not in known:
             if len(known) > 10_000:
                 known.clear()
-            known[host] = any(references.domain_matches(host, d) for d in self.elsewhere)
+            known[host] = references.matches_any(host, self.elsewhere)
         return known[host]
 
     # ------------------------------------------------------------------ messages
@@ -556,13 +646,14 @@ class CitationRule(Rule):
         marker = _unresolved_marker(sources, block, sentence)
         if marker:
             return self._fill(self.unresolved_message, shown, None, "").replace("{marker}", marker)
-        block_links = [link for link in sources.links if link.block == index]
+        # The block's own links, then loose links standing after it: the order of `sources.links`.
+        block_links = sources.block_links.get(index, []) + sources.trailing.get(index, [])
         own = self._own_links_only(block_links, sites)
         if own:
             return self._fill(self.self_link_message, shown, own, "this paragraph only links to your own site")
         if page_own:
             return self._fill(self.self_link_message, shown, page_own, "this page only links to your own site")
-        if any(p.search(sentence.text) for p in self.weak_source):
+        if _any_search(self._weak_sources, sentence.text):
             return self._fill(self.weak_source_message, shown, None, "")
         return self._fill(self.message, shown, None, "")
 
@@ -590,11 +681,46 @@ class CitationRule(Rule):
         return text.replace("{domain}", domain).replace("{how}", how).replace("{where}", where)
 
 
+def _pattern_ids(patterns: list[regex.Pattern[str]]) -> tuple[int, ...]:
+    """Who the compiled patterns are: regex_store gives equal patterns one object, so rules can share answers."""
+    return tuple(id(getattr(pattern, "compiled", pattern)) for pattern in patterns)
+
+
+def _searches(patterns: list[regex.Pattern[str]]) -> tuple[Callable[..., regex.Match[str] | None], ...]:
+    """The `search` of each pattern's engine, to be called with `timeout=REGEX_TIMEOUT` as BoundedPattern does."""
+    return tuple(getattr(pattern, "compiled", pattern).search for pattern in patterns)
+
+
+def _may_start(starts: Sequence[int] | None, lo: int, hi: int) -> bool:
+    """Whether a trigger may start in [lo, hi): `starts` (sorted; None: anywhere) has a position there."""
+    if starts is None:
+        return True
+    at = bisect_left(starts, lo)
+    return at < len(starts) and starts[at] < hi
+
+
+def _literal_starts(patterns: list[regex.Pattern[str]]) -> tuple[str, ...] | None:
+    """Text every match of one of the patterns starts with (as `leading_literals` finds it), or None."""
+    found: set[str] = set()
+    for pattern in patterns:
+        literals = StartScan(pattern).literals
+        if literals is None:
+            return None
+        found.update(literal.strip(WORD_START) for literal in literals)
+    return tuple(sorted(found))
+
+
+def _any_search(searches: tuple[Callable[..., regex.Match[str] | None], ...], text: str) -> bool:
+    return any(search(text, timeout=REGEX_TIMEOUT) is not None for search in searches)
+
+
 def _unresolved_marker(sources: Sources, block: Block, sentence: Sentence) -> str | None:
     """A footnote marker in the sentence that points at no reference ("[4]" with three references)."""
     for marker in block.markers:
         if sentence.start <= marker.start <= sentence.end and not sources.resolves(marker.label):
             return marker.label
+    if block.text.find("[", sentence.start, sentence.end) < 0:
+        return None  # (only bracketed markers count here)
     for start, _, number in references.text_markers(block.text, sentence.start, sentence.end):
         if block.text[start] == "[" and not sources.resolves(str(number)):
             return str(number)

@@ -45,30 +45,44 @@ them costs almost nothing.
 from __future__ import annotations
 
 import html
+import operator
+import re
 import weakref
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate, compress, islice
 from pathlib import Path
+from time import monotonic
+from typing import Any
 
 import regex
 
 from healthlint import regex_store
 from healthlint.diagnostic import Diagnostic
-from healthlint.document.model import Document
+from healthlint.document.model import Block, Document
 from healthlint.errors import RulesetError
 from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, Rule, SpecReader
 from healthlint.kinds.pattern import compile_terms_pattern
-from healthlint.kinds.scan import StartScan
+from healthlint.kinds.scan import StartScan, TextIndex, text_index
 
 # Normalisation for comparing wordings: what a reader does not notice.
 _APOSTROPHE = regex_store.compile(r"(?<=\w)['’ʼ`](?=\w)")
-_NOT_WORD = regex_store.compile(r"[^\w]+|_+")
-_AMPERSAND = regex_store.compile(r"\s*&\s*")
+# Runs of non-word characters, and of underscores, become one space each: `[^\w]+|_+`, except
+# that a lone space (most of them, between words) is left alone, as replacing it changes nothing.
+_NOT_WORD = regex_store.compile(r"[^\w ][^\w]*| [^\w]+|_+")
 # In a wording's regex: hyphens and apostrophes between letters, as normalised in the prose
 # (character classes such as [a-z] are kept as they are).
 _WORDING_PUNCT = regex_store.compile(r"(?P<cls>\[(?:\\.|[^\]])*\])|(?<=[A-Za-z])(?P<p>[-'’])(?=[A-Za-z])")
 _WHOLE_WORD = regex_store.compile(r"(?:(?<=\\[A-Za-z])|(?<![A-Za-z\\]))[A-Za-z]{8,}(?![A-Za-z]|\\w|\[|\{)")
+# Compiled once: screening reads every wording's regex, and regex.findall(...) with a pattern
+# string looks the pattern up in the engine's cache on every call.
+_LITERAL_WORD = regex_store.compile(r"[^\W_]{3,}")
+_REPEAT_COUNTS = regex_store.compile(r"\d*(?:,\d*)?")
+_DIGIT = regex_store.compile(r"\d")
+_COUNTS_AND_ESCAPES = regex_store.compile(r"\{[\d,]*\}|\\.")
+_LOCALE_SEPARATOR = regex_store.compile(r"[-_]")
 _TAGS = regex_store.compile(r"<[^>]*>")
 _QUOTE_MARKS = regex_store.compile(r"(?m)^[ \t]*>[ \t]?")
 # Edits the fuzzy matcher allows by a wording's length in letters: short wordings match exactly.
@@ -78,12 +92,15 @@ MAX_FUZZY_WORD_RUNS = 2
 FUZZY_BUDGET = 4000  # characters of text one wording is fuzzily matched against, at most
 ANCHORS_PER_WORDING = 3
 MESSAGE_QUOTE_CHARS = 80
+# Characters to search, at least, before the regex is tried only where a match can start.
+SCAN_FROM_CHARS = 1500
 FIX_MEMO_SIZE = 50_000  # words whose correction the speller remembers
 
 
 def normalise(text: str) -> str:
     """Prose as compared with wordings: punctuation and spacing are not significant."""
-    text = _AMPERSAND.sub(" and ", _APOSTROPHE.sub("", text))
+    # "&" is " and ": the spaces around it are non-word characters that become one space with it.
+    text = _APOSTROPHE.sub("", text).replace("&", " and ")
     return " " + _NOT_WORD.sub(" ", text).strip() + " "
 
 
@@ -213,7 +230,7 @@ def _quantifier(src: str, i: int) -> tuple[bool, int]:
         if close < 0:
             return False, i
         body = src[i + 1:close]
-        if not regex.fullmatch(r"\d*(?:,\d*)?", body) or not body:
+        if not _REPEAT_COUNTS.fullmatch(body) or not body:
             return False, i  # not a quantifier (a fuzzy constraint or literal brace): leave it
         optional = body.startswith(",") or int(body.split(",")[0] or 0) == 0
         i = close + 1
@@ -244,37 +261,66 @@ def _skip_escape(src: str, i: int) -> int:
     return i + 2
 
 
+_LEADING_CLASS = regex_store.compile(r"\[([^\]\[\\^-]+)\](?!\?|\*|\{0|\{,)")
+
+
+def _leading_symbols(source: str) -> frozenset[str] | None:
+    """The characters one of which every match of `source` starts with, when it starts with a
+    plain class of symbols that case does not change ("[★⭐]{3,5}"); None otherwise."""
+    found = _LEADING_CLASS.match(source)
+    if found is None or "|" in source:
+        return None
+    chars = frozenset(found.group(1))
+    if any(char.isalnum() or char.lower() != char or char.upper() != char for char in chars):
+        return None
+    return chars
+
+
 def _run_words(run: str) -> list[str]:
-    return [w.lower() for w in regex.findall(r"[^\W_]{3,}", run)]
+    return [w.lower() for w in _LITERAL_WORD.findall(run)]
 
 
 class Haystack:
     """A text to search, its lower-cased form, and a memo of which words it contains."""
 
-    def __init__(self, text: str, lowered: str | None = None) -> None:
+    def __init__(self, text: str, lowered: str | None = None, index: TextIndex | None = None) -> None:
         self.text = text
         self.lowered = text.lower() if lowered is None else lowered
+        # The document's scan index when `text` is its block texts joined: where literals occur.
+        self.index = index if index is not None and index.usable else None
         self._has: dict[str, bool] = {}
         # Where each word occurs, and the windows around them: rules with the same words share them.
         self._found: dict[str, list[int]] = {}
-        self._near: dict[tuple[object, ...], list[tuple[int, int]]] = {}
+        self._near: dict[tuple[object, ...], list[tuple[int, int]]] = {}  # windows, by (words, reach, at_least)
+        self._searched: dict[tuple[int, int], regex.Match[str] | None] = {}  # see `Screened.search`
 
     def occurrences(self, word: str) -> list[int]:
         """Every offset where `word` occurs in `lowered`, overlapping ones included."""
         found = self._found.get(word)
         if found is None:
             found = self._found[word] = []
+            if self._has.get(word) is False:
+                return found  # known to be absent: no need to scan for it
             lowered, at = self.lowered, self.lowered.find(word)
             while at >= 0:
                 found.append(at)
                 at = lowered.find(word, at + 1)
+            self._has[word] = bool(found)
         return found
 
-    def has(self, word: str) -> bool:
-        known = self._has.get(word)
-        if known is None:
-            known = self._has[word] = word in self.lowered
-        return known
+    def has_all(self, clauses: tuple[tuple[str, ...], ...]) -> bool:
+        """Each clause has a word in the text (substring tests, each word's answer remembered)."""
+        memo, lowered = self._has, self.lowered
+        for clause in clauses:
+            for word in clause:
+                known = memo.get(word)
+                if known is None:
+                    known = memo[word] = word in lowered
+                if known:
+                    break
+            else:
+                return False
+        return True
 
 
 class Screened:
@@ -287,68 +333,245 @@ class Screened:
 
     def __init__(self, pattern: regex.Pattern[str], source: str) -> None:
         self.pattern = pattern
+        # The engine's own pattern: calls below pass their timeout, and skip the wrapper's frame.
+        self.compiled: regex.Pattern[str] = getattr(pattern, "compiled", pattern)
         self.clauses = required_words(source)
         self.key = max(self.clauses, key=lambda c: (min(map(len, c)), -len(c)), default=None)
+        # The clauses as `Haystack.has_all` takes them, longest words first: they are the likeliest
+        # to be missing, and a missing word ends the test (the order changes no answer).
+        self.screen = tuple(tuple(sorted(c)) for c in sorted(self.clauses, key=lambda c: -min(map(len, c))))
         # How far a match may reach from one of its words; repeats such as (?:\w+\s){0,6} stretch it.
         self.reach = 2 * len(source) + 80
+        self.near_key = None if self.key is None else (self.key, self.reach, 1)
+        self.key_words = () if self.key is None else tuple(sorted(self.key, key=lambda w: (len(w), w)))
+        self.first_chars = _leading_symbols(source)
+        self._scan: StartScan | None = None  # built on first use (see `_scanner`)
 
     def possible(self, hay: Haystack) -> bool:
-        return all(any(map(hay.has, clause)) for clause in self.clauses)
+        return hay.has_all(self.screen)
 
     def search(self, hay: Haystack) -> regex.Match[str] | None:
-        for found in self.finditer(hay):
-            return found
+        """The first match (of the first window that has one), as `finditer` would yield it first.
+
+        Remembered per text: rules and locales that accept the same wording share the answer.
+        """
+        memo_key = (id(self.compiled), self.reach)
+        if memo_key in hay._searched:
+            return hay._searched[memo_key]
+        found = hay._searched[memo_key] = self._search(hay)
+        return found
+
+    def _search(self, hay: Haystack) -> regex.Match[str] | None:
+        plan = self._plan(hay)
+        if plan is None:
+            return None
+        spans, starts = plan
+        text = hay.text
+        if starts is not None:
+            for lo, hi in spans:
+                found = _first_match(self.compiled, text, starts, lo, hi)
+                if found is not None:
+                    return found
+            return None
+        search = self.compiled.search
+        for lo, hi in spans:
+            found = search(text, lo, hi, timeout=REGEX_TIMEOUT)
+            if found is not None:
+                return found
         return None
 
     def finditer(self, hay: Haystack) -> Iterator[regex.Match[str]]:
         """Every match, searched only near the key words (a match never spans two windows,
         since windows that come within `reach` of each other are merged)."""
+        plan = self._plan(hay)
+        if plan is None:
+            return
+        spans, starts = plan
+        text = hay.text
+        if starts is not None:
+            for lo, hi in spans:
+                yield from _matches_from(self.compiled, text, starts, lo, hi)
+            return
+        for lo, hi in spans:
+            yield from self.compiled.finditer(text, lo, hi, timeout=REGEX_TIMEOUT)
+
+    def _plan(self, hay: Haystack) -> tuple[list[tuple[int, int]], tuple[int, ...] | None] | None:
+        """The spans to search, and where in them matches may start (None: anywhere); None when
+        the text lacks a word every match needs.
+
+        With the document's scan index and much text to search, the regex is tried only where a
+        match can start (`StartScan`): that finds exactly the matches a search of the same span
+        finds. Finding those places costs more than searching a few short windows.
+        """
         if self.key is None:
-            yield from self.pattern.finditer(hay.text, timeout=REGEX_TIMEOUT)
-            return
-        if not self.possible(hay):
-            return
-        for lo, hi in _near(hay, self.key, self.reach):
-            yield from self.pattern.finditer(hay.text, lo, hi, timeout=REGEX_TIMEOUT)
-
-
-def _near(hay: Haystack, words: frozenset[str] | dict[str, int], reach: int,
-          at_least: int = 1) -> list[tuple[int, int]]:
-    """Merged spans within `reach` of occurrences of `words`. With a mapping of words to
-    groups and `at_least` > 1, only spans where words of that many groups occur."""
-    key = (words if isinstance(words, frozenset) else tuple(words.items()), reach, at_least)
-    found = hay._near.get(key)
-    if found is None:
-        found = hay._near[key] = _windows(hay, words, reach, at_least)
-    return found
-
-
-def _windows(hay: Haystack, words: frozenset[str] | dict[str, int], reach: int,
-             at_least: int) -> list[tuple[int, int]]:
-    lowered = hay.lowered
-    group = words if isinstance(words, dict) else dict.fromkeys(words, 0)
-    hits = [(at, word) for word in group for at in hay.occurrences(word)]
-    spans: list[tuple[int, int, set[int]]] = []
-    for at, word in sorted(hits):
-        lo, hi = max(at - reach, 0), min(at + reach, len(lowered))
-        if spans and lo <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], hi, spans[-1][2] | {group[word]})
+            if self.first_chars is not None and not any(char in hay.text for char in self.first_chars):
+                return None
+            spans = [(0, len(hay.text))]
+        elif hay.has_all(self.screen):
+            spans = self.windows(hay)
         else:
-            spans.append((lo, hi, {group[word]}))
-    return [(lo, hi) for lo, hi, seen in spans if len(seen) >= at_least]
+            return None
+        index = hay.index
+        if index is None or not spans:
+            return spans, None
+        scan = self._scanner()
+        if scan is None or sum(hi - lo for lo, hi in spans) < SCAN_FROM_CHARS:
+            return spans, None
+        whole = spans[0][1] - spans[0][0] == len(hay.text)  # no window ends mid-text: whole-word literals hold
+        literals = scan.literals if whole else scan.open_literals
+        assert literals is not None
+        return spans, index.starts_in_text(literals)
+
+    def _scanner(self) -> StartScan | None:
+        """The pattern's StartScan, or None when no literal starts every match."""
+        if self._scan is None:
+            self._scan = StartScan(self.compiled)
+        return self._scan if self._scan.literals is not None else None
+
+    def windows(self, hay: Haystack) -> list[tuple[int, int]]:
+        """The spans around the key clause's words that the regex searches (memoised per text:
+        patterns with the same key words and reach share them)."""
+        assert self.key is not None and self.near_key is not None
+        found = hay._near.get(self.near_key)
+        if found is None:
+            found = hay._near[self.near_key] = _windows(hay, self.key_words, self.reach)
+        return found
+
+
+def _spans(places: list[int], reach: int, size: int) -> list[tuple[int, int]]:
+    """Spans within `reach` of the sorted offsets `places`, clipped to [0, size], merged where
+    consecutive offsets are at most `2 * reach` apart."""
+    if not places:
+        return []
+    # Where a new span starts: after a gap wider than two reaches (found by C iterators, not a loop).
+    gaps = map(operator.sub, islice(places, 1, None), places)
+    cuts = list(compress(range(1, len(places)), map((2 * reach).__lt__, gaps)))
+    firsts, lasts = [0, *cuts], [k - 1 for k in cuts]
+    lasts.append(len(places) - 1)
+    return [(max(places[a] - reach, 0), min(places[b] + reach, size)) for a, b in zip(firsts, lasts, strict=True)]
+
+
+def _first_match(compiled: regex.Pattern[str], text: str, starts: tuple[int, ...], lo: int,
+                 hi: int) -> regex.Match[str] | None:
+    """`compiled.search(text, lo, hi)` when every match starts at one of the sorted `starts`."""
+    for found in _matches_from(compiled, text, starts, lo, hi):
+        return found
+    return None
+
+
+def _matches_from(compiled: regex.Pattern[str], text: str, starts: tuple[int, ...], lo: int,
+                  hi: int) -> Iterator[regex.Match[str]]:
+    """`compiled.finditer(text, lo, hi)` when every match starts at one of the sorted `starts`
+    (`StartScan.finditer`, with the timeout checked in line: this runs for every candidate)."""
+    deadline = monotonic() + REGEX_TIMEOUT
+    match = compiled.match
+    end = lo
+    for k in range(bisect_left(starts, lo), len(starts)):
+        at = starts[k]
+        if at >= hi:
+            break
+        if at < end:
+            continue
+        left = deadline - monotonic()
+        if left <= 0:
+            raise TimeoutError("regex timed out")
+        found = match(text, at, hi, timeout=left)
+        if found is not None:
+            yield found
+            end = found.end()
+
+
+def _windows(hay: Haystack, words: tuple[str, ...], reach: int, at_least: int = 1,
+             groups: dict[str, int] | None = None) -> list[tuple[int, int]]:
+    """Spans [at - reach, at + reach] (clipped to the text) around the occurrences of `words`
+    (shortest first), merged where they touch: where consecutive occurrences are at most
+    `2 * reach` apart. With `groups` (word -> group) and `at_least` > 1, only the spans where
+    words of that many groups occur."""
+    size = len(hay.lowered)
+    found, known = hay._found, hay._has
+    if at_least <= 1:
+        if len(words) == 1:
+            return _spans(hay.occurrences(words[0]), reach, size)
+        every = []
+        for word in words:  # short words first: the likeliest to be everywhere
+            places = found.get(word)
+            if places is None:
+                places = _NOWHERE if known.get(word) is False else hay.occurrences(word)
+            if places and places[0] <= reach and places[-1] + reach >= size and (
+                    len(places) == 1 or max(map(operator.sub, islice(places, 1, None), places)) <= 2 * reach):
+                return [(0, size)]  # one word's window already covers the text: the others change nothing
+            every.append(places)
+        return _spans(sorted(set().union(*every)), reach, size)
+    group = groups if groups is not None else dict.fromkeys(words, 0)
+    hits = sorted((at, group[word]) for word in words for at in hay.occurrences(word))
+    spans: list[tuple[int, int]] = []
+    first = previous = -1
+    seen: set[int] = set()
+    for at, kind in hits:
+        if first >= 0 and at - previous > 2 * reach:
+            if len(seen) >= at_least:
+                spans.append((max(first - reach, 0), min(previous + reach, size)))
+            seen = set()
+            first = -1
+        if first < 0:
+            first = at
+        previous = at
+        seen.add(kind)
+    if first >= 0 and len(seen) >= at_least:
+        spans.append((max(first - reach, 0), min(previous + reach, size)))
+    return spans
+
+
+_NOWHERE: list[int] = []  # the occurrences of a word known to be absent (never appended to)
 
 
 # ---------------------------------------------------------------- the prose
-@dataclass
 class Prose:
     """What page-level checks read, built once per document and shared by every rule."""
 
-    plain: Haystack  # block texts joined by blank lines
-    normal: Haystack  # the same, normalised for wording comparison
-    words: int
-    block_starts: list[int]  # where each block's text starts in `plain.text`
-    corrected: dict[int, tuple[Haystack, frozenset[str]] | None] = field(default_factory=dict)
-    memo: dict[object, object] = field(default_factory=dict)  # per-document results rules share
+    def __init__(self, plain: Haystack, block_starts: list[int]) -> None:
+        self.plain = plain  # block texts joined by blank lines
+        self.block_starts = block_starts  # where each block's text starts in `plain.text`
+        self.corrected: dict[int, tuple[Haystack, frozenset[str]] | None] = {}
+        self.memo: dict[object, object] = {}  # per-document results rules share
+        self._normal: Haystack | None = None
+        self._words: list[str] | None = None
+        self._link_only: dict[int, bool] = {}
+
+    @property
+    def normal(self) -> Haystack:
+        """The prose normalised for wording comparison (made when a rule first compares wordings)."""
+        if self._normal is None:
+            self._normal = Haystack(normalise(self.plain.text))
+        return self._normal
+
+    @property
+    def words(self) -> int:
+        """How many words the prose has."""
+        lowered = self.normal.lowered
+        if "  " not in lowered:  # " word word " with single spaces: one space before each word, and one more
+            return lowered.count(" ") - 1
+        return len(self._word_list())
+
+    def _word_list(self) -> list[str]:
+        if self._words is None:
+            self._words = self.normal.lowered.split()
+        return self._words
+
+    def long_words(self, shortest: int) -> set[str]:
+        """The distinct words of the normalised prose, lower-cased, of letters only and `shortest`
+        letters or more."""
+        lowered = self.normal.lowered
+        if lowered.isascii():  # words are runs of [a-z0-9] between spaces: one scan finds the long ones
+            return set(_long_ascii_words(shortest).findall(lowered))
+        return {w for w in set(self._word_list()) if len(w) >= shortest and w.isalpha()}
+
+    def link_only(self, block: Block, index: int) -> bool:
+        """`block.link_only` (it counts the block's letters), answered once per block for every rule."""
+        known = self._link_only.get(index)
+        if known is None:
+            known = self._link_only[index] = block.link_only
+        return known
 
     def locate(self, start: int, end: int) -> tuple[int, int, int] | None:
         """(block index, start, end) in block text of a span of `plain.text`; None across blocks."""
@@ -362,6 +585,11 @@ class Prose:
         return index, start - base, end - base
 
 
+@lru_cache(maxsize=8)
+def _long_ascii_words(shortest: int) -> re.Pattern[str]:
+    return re.compile(rf"(?<= )[a-z]{{{shortest},}}(?= )")
+
+
 _PROSE_CACHE: dict[int, tuple[weakref.ref[Document], Prose]] = {}
 
 
@@ -371,13 +599,11 @@ def prose_of(document: Document) -> Prose:
     cached = _PROSE_CACHE.get(key)
     if cached is not None and cached[0]() is document:
         return cached[1]
-    text = "\n\n".join(block.text for block in document.blocks)
-    starts, offset = [], 0
-    for block in document.blocks:
-        starts.append(offset)
-        offset += len(block.text) + 2
-    normal = normalise(text)
-    prose = Prose(Haystack(text), Haystack(normal), len(normal.split()), starts)
+    index = text_index(document)  # the block texts joined by blank lines, shared with other kinds
+    text = index.text
+    blocks = document.blocks
+    starts = list(accumulate([len(block.text) + 2 for block in blocks[:-1]], initial=0)) if blocks else []
+    prose = Prose(Haystack(text, index.lowered if index.usable else None, index), starts)
     if len(_PROSE_CACHE) > 16:
         _PROSE_CACHE.clear()
     _PROSE_CACHE[key] = (weakref.ref(document), prose)
@@ -405,9 +631,14 @@ class Wording:
         if edits and self.anchors and self.source.count("\\w") <= MAX_FUZZY_WORD_RUNS:
             self.fuzzy = spec.compile(key, rf"(?:{self.source}){{e<={edits}}}", regex.IGNORECASE)
         self.reach = len(self.source) + 2 * edits + 8
+        # Near two of its telling words (one when it has one): with a typo or two, a window
+        # still holds that many intact words, and pages dense in one common word stay cheap.
+        self.at_least = min(self.anchor_clauses, 2)
+        self.fuzzy_windows_key = (tuple(self.anchors.items()), self.reach, self.at_least)  # memo key of its windows
+        self.anchor_words = tuple(sorted(self.anchors, key=lambda w: (len(w), w)))
 
     def _edits(self, max_edits: int) -> int:
-        if regex.search(r"\d", regex.sub(r"\{[\d,]*\}|\\.", "", self.source)):
+        if _DIGIT.search(_COUNTS_AND_ESCAPES.sub("", self.source)):
             return 0  # "988" must never match "911"
         letters = sum(min(map(len, c)) for c in self.exact.clauses)  # the shortest match's letters
         for limit, allowed in EDIT_STEPS:
@@ -422,15 +653,17 @@ class Wording:
         """A match with a few edits, near the wording's telling words."""
         if self.fuzzy is None:
             return False
-        # Near two of its telling words (one when it has one): with a typo or two, a window
-        # still holds that many intact words, and pages dense in one common word stay cheap.
-        at_least = min(self.anchor_clauses, 2)
+        windows = hay._near.get(self.fuzzy_windows_key)
+        if windows is None:
+            windows = hay._near[self.fuzzy_windows_key] = _windows(hay, self.anchor_words, self.reach, self.at_least,
+                                                                   self.anchors)
+        search, text = getattr(self.fuzzy, "compiled", self.fuzzy).search, hay.text
         budget = FUZZY_BUDGET
-        for lo, hi in _near(hay, self.anchors, self.reach, at_least):
+        for lo, hi in windows:
             budget -= hi - lo
             if budget < 0:
                 return False  # anchors everywhere: a page this dense in them gets the exact and spelled checks only
-            if self.fuzzy.search(hay.text, lo, hi, timeout=REGEX_TIMEOUT):
+            if search(text, lo, hi, timeout=REGEX_TIMEOUT):
                 return True
         return False
 
@@ -448,13 +681,11 @@ class Disclosures:
 
     def found(self, hay: Haystack, only: frozenset[str] | None = None, fuzzy: bool = False) -> bool:
         """A wording is in `hay` (exactly, or fuzzily); with `only`, just the wordings using those words."""
-        def matches(wording: Wording) -> bool:
-            if only is not None and not (wording.words & only):
-                return False
-            return wording.found_fuzzily(hay) if fuzzy else wording.found(hay)
-
-        if any(matches(w) for w in self.any):
-            return True
+        for wording in self.any:
+            if only is not None and wording.words.isdisjoint(only):
+                continue
+            if wording.found_fuzzily(hay) if fuzzy else wording.exact.search(hay) is not None:
+                return True
         # Wordings that count together: each must be there in some form.
         return bool(self.all) and all(w.found(hay) or (fuzzy and w.found_fuzzily(hay)) for w in self.all)
 
@@ -519,19 +750,32 @@ class Speller:
         if self.generation in prose.corrected:
             return prose.corrected[self.generation]
         fixes = {}
-        for word in set(prose.normal.lowered.split()):
+        prefixes, known = self.prefixes, self._fixed
+        for word in prose.long_words(self.MIN_LETTERS - 1):
             # Typos seldom hit a word's first two letters; checking those first skips most words.
-            if len(word) >= self.MIN_LETTERS - 1 and word[:2] in self.prefixes and word.isalpha():
-                fixed = self.fix(word)
+            if word[:2] in prefixes:
+                fixed = known[word] if word in known else self.fix(word)
                 if fixed is not None:
                     fixes[word] = fixed
         result = None
         if fixes:
-            misspelt = regex_store.compile(r"\b(?:" + "|".join(map(regex.escape, fixes)) + r")\b")
-            text = misspelt.sub(lambda m: fixes[m.group()], prose.normal.lowered)
+            text = _replace_words(prose.normal.lowered, fixes)
             result = (Haystack(text, text), frozenset(fixes.values()))
         prose.corrected[self.generation] = result
         return result
+
+
+def _replace_words(normal: str, fixes: dict[str, str]) -> str:
+    """`normal` (normalised, lower-cased prose) with each whole word that `fixes` maps replaced."""
+    if normal.isascii():
+        # Words are then exactly the runs between spaces, and the text starts and ends with one:
+        # " word " finds each. A second pass finds those that shared a space with a replaced one
+        # ("a a"); no replacement is itself a key (the speller only corrects unknown words).
+        for word, fixed in fixes.items():
+            normal = normal.replace(f" {word} ", f" {fixed} ").replace(f" {word} ", f" {fixed} ")
+        return normal
+    misspelt = regex_store.compile(r"\b(?:" + "|".join(map(regex.escape, fixes)) + r")\b")
+    return misspelt.sub(lambda m: fixes[m.group()], normal)
 
 
 def _deletions(word: str) -> set[str]:
@@ -585,10 +829,20 @@ class DisclaimerRule(Rule):
                              for k, v in spec.mapping("accept_front_matter").items()}
         if not (self.common or self.locales or self.front_matter):
             raise spec.fail(None, "a disclaimer rule needs 'accept', 'accept_all', 'accept_links' or 'locales'")
-        if self.max_edits:
-            for disclosures in [self.common, *(d for d, _ in self.locales.values())]:
-                for wording in [*disclosures.any, *disclosures.all]:
-                    SPELLER.learn(wording.words)
+        self._teach_speller()
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # A rule from the compiled-rules cache is not configured again, but the speller the rules
+        # share must still learn its wordings: otherwise a warm cache misses disclosures with typos.
+        self.__dict__.update(state)
+        self._teach_speller()
+
+    def _teach_speller(self) -> None:
+        if not getattr(self, "max_edits", 0):  # 0, or a subclass that reads no disclosures
+            return
+        for disclosures in [self.common, *(d for d, _ in self.locales.values())]:
+            for wording in [*disclosures.any, *disclosures.all]:
+                SPELLER.learn(wording.words)
 
     def configure_scope(self, spec: SpecReader) -> None:
         """The keys that say when the rule applies: triggers and the kind of page."""
@@ -606,6 +860,8 @@ class DisclaimerRule(Rule):
                 raise
             self.triggers = Screened(compiled, combined)
         self.trigger_scan = StartScan(self.triggers.pattern) if self.triggers is not None else None
+        # Whether a trigger match can be strong: the pattern has a group of that name.
+        self.strong_group = self.triggers is not None and "strong" in self.triggers.compiled.groupindex
         self.trigger_rules = self._load_trigger_rules(spec)
         if self.triggers is None and not self.trigger_rules:
             raise spec.fail(None, "a disclaimer rule needs 'triggers', 'strong_triggers' or 'trigger_rules'")
@@ -657,7 +913,7 @@ class DisclaimerRule(Rule):
 
     def _applies(self, document: Document) -> bool:
         prose = prose_of(document)
-        if prose.words < self.min_words:
+        if self.min_words and prose.words < self.min_words:
             return False
         if any(r.search(prose.plain) is None for r in self.page_requires):
             return False
@@ -672,39 +928,62 @@ class DisclaimerRule(Rule):
         return document.memo[self._trigger_key]  # type: ignore[no-any-return]
 
     def _first_trigger(self, document: Document, context: LintContext) -> Mention | None:
+        overridden = type(self)._mentions is not DisclaimerRule._mentions  # a subclass's own mentions
         first: Mention | None = None
         enough = False
-        for count, mention in enumerate(self._mentions(document, context), start=1):
+        mentions = self._mentions(document, context) if overridden else self._trigger_matches(document)
+        for count, mention in enumerate(mentions, start=1):
             if first is None or (mention.start, mention.end) < (first.start, first.end):
                 first = mention
             enough = enough or count >= self.min_mentions or mention.strong or (
                 self.heading_mentions and mention.heading)
             if enough and not self.trigger_rules:
                 return first  # block order: nothing later comes earlier in the file
+        if overridden:
+            return first if enough else None
+        # The trigger rules' findings are strong mentions; only the earliest can come first, so
+        # only its text is read.
+        earliest: Diagnostic | None = None
+        for rule in self.trigger_rules:
+            for diagnostic in rule.check(document, context):
+                if earliest is None or (diagnostic.start, diagnostic.end) < (earliest.start, earliest.end):
+                    earliest = diagnostic
+        if earliest is not None:
+            enough = True
+            if first is None or (earliest.start, earliest.end) < (first.start, first.end):
+                first = Mention(earliest.start, earliest.end, _as_prose(earliest.match), strong=True)
         return first if enough else None
 
     def _mentions(self, document: Document, context: LintContext) -> Iterator[Mention]:
         """Trigger matches in document order, then the findings of the trigger rules."""
-        if self.triggers is not None:
-            prose = prose_of(document)
-            # Triggers are common words: scan lazily from the top, the caller stops when it has enough.
-            assert self.trigger_scan is not None
-            scan = self.trigger_scan.finditer_from(prose.plain.text, self.trigger_scan.iter_starts(document),
-                                                   REGEX_TIMEOUT)
-            for found in scan if self.triggers.possible(prose.plain) else ():
-                located = prose.locate(*found.span())
-                if located is None or found.start() == found.end():
-                    continue
-                index, start, end = located
-                if document.blocks[index].link_only or self._excused(document, index, start, end):
-                    continue  # a menu naming a topic is not a page about it
-                block = document.blocks[index]
-                src_start, src_end = block.span(start, end)
-                strong = "strong" in found.groupdict() and found.group("strong") is not None
-                yield Mention(src_start, src_end, found.group(), block.kind == "heading", strong)
+        yield from self._trigger_matches(document)
         for rule in self.trigger_rules:
             for diagnostic in rule.check(document, context):
                 yield Mention(diagnostic.start, diagnostic.end, _as_prose(diagnostic.match), strong=True)
+
+    def _trigger_matches(self, document: Document) -> Iterator[Mention]:
+        """The matches of `triggers` in document order, outside menus and excused sentences."""
+        if self.triggers is None or self.trigger_scan is None:
+            return
+        prose = prose_of(document)
+        if not self.triggers.possible(prose.plain):
+            return
+        # Triggers are common words: scan lazily from the top, the caller stops when it has enough.
+        scan = self.trigger_scan.finditer_from(prose.plain.text, self.trigger_scan.iter_starts(document),
+                                               REGEX_TIMEOUT)
+        blocks, strong_group = document.blocks, self.strong_group
+        for found in scan:
+            start, end = found.span()
+            located = prose.locate(start, end)
+            if located is None or start == end:
+                continue
+            index, start, end = located
+            block = blocks[index]
+            if prose.link_only(block, index) or self._excused(document, index, start, end):
+                continue  # a menu naming a topic is not a page about it
+            src_start, src_end = block.span(start, end)
+            strong = strong_group and found.group("strong") is not None
+            yield Mention(src_start, src_end, found.group(), block.kind == "heading", strong)
 
     def _excused(self, document: Document, index: int, start: int, end: int) -> bool:
         """The trigger's sentence matches `unless`, or the words just before it `unless_before`."""
@@ -722,7 +1001,7 @@ class DisclaimerRule(Rule):
         chosen = context.options.get("locale")
         if not chosen:
             return None
-        return regex.split(r"[-_]", str(chosen).strip())[-1].upper()
+        return _LOCALE_SEPARATOR.split(str(chosen).strip())[-1].upper()
 
     def disclosed(self, document: Document, context: LintContext) -> bool:
         """One accepted disclosure is in the prose: exactly, then with typos corrected, then fuzzily."""

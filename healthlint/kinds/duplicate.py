@@ -43,14 +43,17 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import unicodedata
 import weakref
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from hashlib import blake2b
+from itertools import accumulate, repeat
+from operator import is_not
 from typing import Any
 
 import regex
@@ -59,14 +62,21 @@ from healthlint import regex_store
 from healthlint.diagnostic import Diagnostic
 from healthlint.document.model import Block, Document
 from healthlint.errors import ConfigError
-from healthlint.kinds.base import LintContext, Rule, SpecReader, bounded
+from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, Rule, SpecReader, bounded
+from healthlint.kinds.scan import WORD_START, leading_literals
 
 SCOPES = ("file", "corpus")
 CONFIG_ALLOW = "duplicate_allow"
 CONFIG_ALLOW_PATTERNS = "duplicate_allow_patterns"
 _WORD = regex_store.compile(r"[^\W_]+")
+# ASCII letters lowered, digits kept, everything else a space: what is left between spaces are the words.
+_ASCII_WORDS_ONLY = bytes(
+    code + 32 if 65 <= code <= 90 else code if (48 <= code <= 57 or 97 <= code <= 122) else 32 for code in range(256))
+_STANDARD_WORD = re.compile(r"[^\W_]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _MASK = (1 << 64) - 1
 _MIX = 0x9E3779B97F4A7C15  # odd 64-bit multiplier (golden ratio), spreads bits upward
+_TOP_HALF = (32).__rrshift__  # value >> 32, called from C
 # Within a file a shingle's posting list stops growing here: a phrase this common says
 # nothing about which block a repeat copies, and the cap keeps the pass linear.
 _POSTING_CAP = 64
@@ -77,6 +87,8 @@ _SNIPPET_CUT = 60
 # A run of short blocks counts only when they average this many words: bullet points, not menu links.
 _LIST_MEAN_WORDS = 4
 _WORD_CACHE: dict[str, int] = {}
+_LITTLE_ENDIAN = sys.byteorder == "little"  # _triple_hashes reads its lanes as native 64-bit integers
+_LOW_LANE = b"\xff" * 8 + bytes(8)
 _WORD_CACHE_MAX = 100_000
 
 
@@ -84,7 +96,18 @@ _WORD_CACHE_MAX = 100_000
 
 def normalised_words(text: str) -> list[str]:
     """The words of a text, for comparison: Unicode-normalised, case-folded, no punctuation."""
-    return _WORD.findall((text if text.isascii() else unicodedata.normalize("NFKC", text)).casefold())
+    if text.isascii():  # runs of [a-z0-9] once capitals are lowered, as `regex` reads them: in C, no regex
+        return text.encode("ascii").translate(_ASCII_WORDS_ONLY).decode("ascii").split()
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    if all(map(_engines_agree, set(_NON_ASCII.findall(folded)))):
+        return _STANDARD_WORD.findall(folded)
+    return _WORD.findall(folded)
+
+
+@lru_cache(maxsize=4096)
+def _engines_agree(char: str) -> bool:
+    """Both engines read `char` as a word character, or neither does (they differ on marks, for one)."""
+    return (_WORD.match(char) is None) == (_STANDARD_WORD.match(char) is None)
 
 
 def text_hash(normalised: str) -> int:
@@ -100,6 +123,24 @@ def _new_word_hash(word: str) -> int:
     return value
 
 
+def _triple_hashes(hashes: list[int]) -> set[int]:
+    """`shingle_hashes` of 3-word shingles, every shingle at once.
+
+    Each word's hash gets a 128-bit lane of one big integer; a product by _MIX (mod 2**64 in each
+    lane) then never carries into the next lane, so the steps of the hash, (((a * _MIX) ^ b) * _MIX
+    ^ c) * _MIX, run on all the shingles of a block in three big-integer products, in C. The next
+    word's lane is a shift away.
+    """
+    count = len(hashes)
+    lanes = array("Q", bytes(16 * count))
+    lanes[::2] = array("Q", hashes)
+    words = int.from_bytes(lanes, "little")
+    low = int.from_bytes(_LOW_LANE * count, "little")  # the low 64 bits of every lane
+    step = (words * _MIX & low ^ words >> 128) * _MIX & low
+    step = (step ^ words >> 256) * _MIX & low
+    return set(memoryview(step.to_bytes(16 * count, "little")).cast("Q")[0:2 * (count - 2):2].tolist())
+
+
 def shingle_hashes(words: Sequence[str], size: int) -> set[int]:
     """64-bit hashes of the `size`-word shingles of `words` (one shingle when it is shorter)."""
     cache = _WORD_CACHE
@@ -109,9 +150,8 @@ def shingle_hashes(words: Sequence[str], size: int) -> set[int]:
     if not hashes:
         return set()
     size = min(size, len(hashes))
-    if size == 3:  # the default, unrolled: this runs on every word of every file
-        return {(((a * _MIX & _MASK) ^ b) * _MIX & _MASK ^ c) * _MIX & _MASK
-                for a, b, c in zip(hashes, hashes[1:], hashes[2:], strict=False)}
+    if size == 3 and _LITTLE_ENDIAN:  # the default: this runs on every word of every file
+        return _triple_hashes(hashes)
     out: set[int] = set()
     for i in range(len(hashes) - size + 1):
         value = 0
@@ -162,8 +202,7 @@ def sketch_similarity(a: Sequence[int], b: Sequence[int], size: int) -> float:
     union = sorted(set_a | set_b)[:size]
     if not union:
         return 0.0
-    shared = sum(1 for value in union if value in set_a and value in set_b)
-    return shared / len(union)
+    return len((set_a & set_b).intersection(union)) / len(union)
 
 
 # --------------------------------------------------------------------------- collected data
@@ -220,13 +259,11 @@ class DuplicateRule(Rule):
 
     # ------------------------------------------------------------------ allow-list
 
-    def _allowed(self, context: LintContext) -> Callable[[str], bool]:
-        """A test, on a block's normalised words, for text meant to repeat: the rule's and the config's."""
-        pattern = _allow_regex(self.allow_sources + _option_texts(context, CONFIG_ALLOW_PATTERNS),
-                               self.allow_terms + _option_texts(context, CONFIG_ALLOW))
-        if pattern is None:
-            return lambda normalised: False
-        return lambda normalised: pattern.search(normalised) is not None
+    def _allowed(self, context: LintContext) -> Callable[[str, list[str]], bool]:
+        """A test, on a block's normalised text and words, for text meant to repeat: the rule's and the config's."""
+        test = _allow_test(self.allow_sources + _option_texts(context, CONFIG_ALLOW_PATTERNS),
+                           self.allow_terms + _option_texts(context, CONFIG_ALLOW))
+        return _never if test is None else test
 
     def _counts(self, block: Block) -> bool:
         return not self.kinds or block.kind in self.kinds
@@ -239,7 +276,9 @@ class DuplicateRule(Rule):
         allowed = self._allowed(context)
         words = document_words(document)
         keys = [" ".join(w) or b.text.strip() for w, b in zip(words, document.blocks, strict=True)]
-        skip = [not self._counts(b) or allowed(key) for b, key in zip(document.blocks, keys, strict=True)]
+        skip = [bool(self.kinds) and b.kind not in self.kinds for b in document.blocks]  # `_counts`, inlined
+        if allowed is not _never:
+            skip = [skipped or allowed(key, w) for skipped, key, w in zip(skip, keys, words, strict=True)]
         copies = self._copies_in_file(document, keys, skip)
         for run in _runs(copies):
             if self._reportable(run, words):
@@ -249,7 +288,7 @@ class DuplicateRule(Rule):
         """Which earlier blocks each block repeats: the same words, or (long blocks) most shingles."""
         copies = _FileCopies(keys, skip, [None] * len(keys), [{} for _ in keys])
         first_with: dict[str, int] = {}
-        postings: dict[int, list[int]] = {}
+        postings = _Postings()
         shingle_sets: dict[int, set[int]] = {}
         near = self.near_threshold < 1
         words = document_words(document)
@@ -265,19 +304,10 @@ class DuplicateRule(Rule):
                 shingle_sets[i] = shingles
         return copies
 
-    def _near_earlier(self, index: int, shingles: set[int], postings: dict[int, list[int]],
+    def _near_earlier(self, index: int, shingles: set[int], postings: _Postings,
                       shingle_sets: dict[int, set[int]]) -> dict[int, float]:
         """Earlier first copies whose shingles mostly coincide with these (exact Jaccard)."""
-        shared: dict[int, int] = {}  # earlier block -> shingles in common
-        for value in shingles:
-            posting = postings.get(value)
-            if posting is None:
-                postings[value] = [index]
-                continue
-            for earlier in posting:
-                shared[earlier] = shared.get(earlier, 0) + 1
-            if len(posting) < _POSTING_CAP:
-                posting.append(index)
+        shared = postings.add(index, shingles)
         near: dict[int, float] = {}
         for j, count in shared.items():
             similarity = count / (len(shingles) + len(shingle_sets[j]) - count)
@@ -336,7 +366,7 @@ class DuplicateRule(Rule):
             if len(words) < self.min_words:
                 continue
             normalised = " ".join(words)
-            if allowed(normalised):
+            if allowed(normalised, words):
                 continue
             digest = text_hash(normalised)
             if digest in seen:  # a repeat inside the file: the file-scope rule reports it
@@ -345,7 +375,7 @@ class DuplicateRule(Rule):
             data.hashes.append(digest)
             if len(words) >= self.near_min_words:  # shorter ones are compared only for exact repeats
                 sketch = bottom_sketch(block_shingles(document, index, self.shingle_size), self.sketch_size)
-                data.sketches.extend(value >> 32 for value in sketch)
+                data.sketches.extend(map(_TOP_HALF, sketch))
             data.sketch_ends.append(len(data.sketches))
             self._add_place(document, block, data)
         return data if len(data) else None
@@ -408,6 +438,30 @@ class _Run:
     end: int
     source: int
     similarity: float
+
+
+class _Postings:
+    """Shingle -> the blocks that hold it, in order; at most _POSTING_CAP of them."""
+
+    __slots__ = ("holders",)
+
+    def __init__(self) -> None:
+        self.holders: dict[int, list[int]] = {}
+
+    def add(self, index: int, shingles: set[int]) -> dict[int, int]:
+        """Record that block `index` holds `shingles`; returns earlier block -> shingles in common."""
+        holders = self.holders
+        shared: dict[int, int] = {}
+        for value in shingles:
+            if value not in holders:  # most shingles: a lookup and a store, no method call (measured fastest)
+                holders[value] = [index]
+                continue
+            posting = holders[value]
+            for earlier in posting:
+                shared[earlier] = shared[earlier] + 1 if earlier in shared else 1
+            if len(posting) < _POSTING_CAP:
+                posting.append(index)
+        return shared
 
 
 @dataclass(slots=True)
@@ -540,17 +594,138 @@ def _allow_regex(patterns: tuple[str, ...], phrases: tuple[str, ...]) -> re.Patt
     paragraph, against 18 us for the same list as separate case-insensitive regexes
     on the raw text).
     """
-    parts = list(patterns)
-    parts += [re.escape(" ".join(words)) for words in map(normalised_words, phrases) if words]
-    if not parts:
+    source = _allow_source(patterns, phrases)
+    if source is None:
         return None
-    source = r"\b(?:" + "|".join(f"(?:{part})" for part in parts) + r")\b"
     if not patterns:  # escaped phrases only: they cannot run away
         return re.compile(source)
     try:  # user patterns (ruleset or config) run in the `regex` engine, time-limited
         return bounded(regex_store.compile(source))
     except regex.error as exc:  # the ruleset's were checked at load; so this is the config's
         raise ConfigError(f"options.{CONFIG_ALLOW_PATTERNS}: invalid regular expression: {exc}") from None
+
+
+def _allow_source(patterns: tuple[str, ...], phrases: tuple[str, ...]) -> str | None:
+    parts = list(patterns)
+    parts += [re.escape(" ".join(words)) for words in map(normalised_words, phrases) if words]
+    if not parts:
+        return None
+    return r"\b(?:" + "|".join(f"(?:{part})" for part in parts) + r")\b"
+
+
+def _never(normalised: str, words: list[str]) -> bool:
+    return False
+
+
+@lru_cache(maxsize=32)
+def _allow_test(patterns: tuple[str, ...], phrases: tuple[str, ...]) -> _AllowList | None:
+    pattern = _allow_regex(patterns, phrases)
+    if pattern is None:
+        return None
+    # Patterns whose matches begin with no word the analysis can tell ("^about the author") are
+    # searched apart, in every block; the others only where their first words stand.
+    residual = tuple(p for p in patterns if leading_literals(rf"\b(?:{p})\b") is None)
+    told = _allow_source(tuple(p for p in patterns if p not in residual), phrases)
+    literals = None if told is None else leading_literals(told, pairs=True)
+    words = None if literals is None else _WordFilter.of(literals)
+    return _AllowList(pattern, words, _allow_regex(residual, ()) if words is not None and residual else None)
+
+
+_FOUND = partial(is_not, None)  # a match was found, tested in C
+
+
+class _AllowList:
+    """The allow-list regex, searched only in blocks whose words could begin one of its matches."""
+
+    def __init__(self, pattern: re.Pattern[str] | regex.Pattern[str], words: _WordFilter | None,
+                 residual: re.Pattern[str] | regex.Pattern[str] | None) -> None:
+        self.pattern = pattern
+        self.words = words
+        self.residual = residual  # the part of the allow-list `words` says nothing about
+        compiled = getattr(pattern, "compiled", None)  # a BoundedPattern's own: called with its time limit
+        self._match = pattern.match if compiled is None else partial(compiled.match, timeout=REGEX_TIMEOUT)
+
+    def __call__(self, normalised: str, words: list[str]) -> bool:
+        if self.words is None or not words or not normalised.isascii():
+            return self.pattern.search(normalised) is not None
+        # Every match of the rest begins at one of these offsets: try it there only.
+        starts = self.words.starts(normalised, words)
+        if starts and any(map(_FOUND, map(self._match, repeat(normalised), starts))):
+            return True
+        return self.residual is not None and self.residual.search(normalised) is not None
+
+
+class _WordFilter:
+    """Whether ASCII normalised text (lower-case words, one space apart) can hold a match that begins
+    with one of the literals `leading_literals` gives: a whole word, a word beginning, a pair of
+    words, or a string anywhere. Both engines agree on word boundaries in such text."""
+
+    def __init__(self, exact: frozenset[str], beginnings: tuple[str, ...], pairs: dict[str, tuple[str, ...]],
+                 anywhere: tuple[str, ...]) -> None:
+        self.exact, self.beginnings, self.pairs, self.anywhere = exact, beginnings, pairs, anywhere
+
+    @classmethod
+    def of(cls, literals: frozenset[str]) -> _WordFilter | None:
+        exact: set[str] = set()
+        beginnings: list[str] = []
+        pairs: dict[str, set[str]] = {}
+        anywhere: list[str] = []
+        for literal in literals:
+            if _NOT_IN_NORMALISED.search(literal.strip(WORD_START)):
+                continue  # punctuation, capitals, doubled spaces: such a literal cannot occur
+            if not literal.startswith(WORD_START):
+                anywhere.append(literal)
+                continue
+            words = literal[1:].split(WORD_START)
+            if literal.endswith(WORD_START) and len(words) == 2 and not words[1]:
+                exact.add(words[0])
+            elif len(words) == 1:
+                beginnings.append(words[0])
+            elif len(words) == 2 and all(words):
+                pairs.setdefault(words[0], set()).add(words[1])
+            else:
+                return None
+        return cls(frozenset(exact), tuple(beginnings), {w: tuple(sorted(a)) for w, a in pairs.items()},
+                   tuple(anywhere))
+
+    def starts(self, normalised: str, words: list[str]) -> list[int]:
+        """Offsets in `normalised` where a match may begin, in order."""
+        found: set[int] = set()  # word numbers
+        present = set(words)
+        for word in present.intersection(self.exact):
+            found.update(_indices(words, word))
+        if self.beginnings:
+            for word in present:
+                if word.startswith(self.beginnings):
+                    found.update(_indices(words, word))
+        last = len(words) - 1
+        for first in present.intersection(self.pairs):
+            seconds = self.pairs[first]
+            found.update(at for at in _indices(words, first) if at < last and words[at + 1].startswith(seconds))
+        if found:
+            offsets = list(accumulate(map(len, words), initial=0))
+            starts = {offsets[at] + at for at in found}  # the words before, and a space after each
+        else:
+            starts = set()
+        for literal in self.anywhere:
+            at = normalised.find(literal)
+            while at >= 0:
+                starts.add(at)
+                at = normalised.find(literal, at + 1)
+        return sorted(starts)
+
+
+def _indices(words: list[str], word: str) -> list[int]:
+    """Where `word` stands in `words` (list.index scans in C)."""
+    out = [words.index(word)]
+    try:
+        while True:
+            out.append(words.index(word, out[-1] + 1))
+    except ValueError:
+        return out
+
+
+_NOT_IN_NORMALISED = re.compile(r"[^a-z0-9 ]|  ")
 
 
 def _option_texts(context: LintContext, key: str) -> tuple[str, ...]:

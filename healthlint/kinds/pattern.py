@@ -31,6 +31,9 @@ TERM_REF = regex_store.compile(r"\{\{([a-z0-9_]+)\}\}")
 # are matched as spaces because rules scan the text with newlines blanked (same offsets).
 TERM_SEPARATORS = (" ", "-")
 MAX_VARIANT_SEPARATORS = 3
+# What may not survive being one alternative among others: back-references, named groups,
+# conditionals, and inline flags that apply to the whole pattern.
+_JOIN_UNSAFE = regex_store.compile(r"\\(?:[1-9]|g<)|\(\?(?:P=|\(|[a-zA-Z-]+\)|P?<(?![=!]))")
 
 
 def term_regex(term: str) -> str:
@@ -97,7 +100,12 @@ def compile_terms_pattern(spec: SpecReader, key: str, patterns: list[str], terms
 
 def read_defusal(spec: SpecReader, terms: dict[str, list[str]], flags: int, allowed: tuple[str, ...]) -> Defusal:
     """The `unless`, `unless_before` and `defused_by` keys, as the claim kinds share them."""
-    unless = tuple(compile_terms_pattern(spec, "unless", [p], terms, flags) for p in spec.texts("unless"))
+    sources = spec.texts("unless")
+    if len(sources) > 1 and not any(_JOIN_UNSAFE.search(source) for source in sources):
+        # One search for the whole list: whether any of them matches is whether their alternation does.
+        unless: tuple[regex.Pattern[str], ...] = (compile_terms_pattern(spec, "unless", sources, terms, flags),)
+    else:
+        unless = tuple(compile_terms_pattern(spec, "unless", [p], terms, flags) for p in sources)
     before = spec.text("unless_before")
     unless_before = (compile_terms_pattern(spec, "unless_before", [f"(?:{before})\\s*$"], terms, flags)
                      if before else None)

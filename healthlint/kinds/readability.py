@@ -39,14 +39,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import compress
+from operator import attrgetter
 
 from healthlint.diagnostic import Diagnostic
-from healthlint.document.model import Block, Document
+from healthlint.document.model import Block, Document, Sentence
 from healthlint.errors import ConfigError
 from healthlint.kinds.base import LintContext, Rule, SpecReader
 from healthlint.language.textstats import (
     TextCounts,
-    count_sentence,
+    block_numbers,
     count_syllables,
     flesch_kincaid_grade,
     flesch_reading_ease,
@@ -66,21 +69,21 @@ _REFERENCE_HEADING = re.compile(
 )
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _SIMPLE_WORD = re.compile(r"[^\W\d_]+")  # hyphenated compounds count part by part
-
-
-@dataclass(slots=True)
-class ProseSentence:
-    start: int
-    end: int
-    counts: TextCounts
+_ASCII_LETTERS_ONLY = bytes(code if 65 <= code <= 90 or 97 <= code <= 122 else 32 for code in range(256))
+_TEXT = attrgetter("text")
+_HARDNESS = attrgetter("hardness")
+HARDEST_MIN_WORDS = 20  # a shorter block is not named as a page's hardest
 
 
 @dataclass(slots=True)
 class ProseBlock:
     index: int
     block: Block
-    sentences: list[ProseSentence]
+    sentences: list[Sentence]  # the block's sentences that have words
+    words: list[int]  # how many each has
     counts: TextCounts = field(default_factory=TextCounts)
+    grade: float = 0.0  # its Flesch-Kincaid grade
+    hardness: float = -99.0  # the same, for blocks long enough to name the hardest of a page
 
 
 @dataclass(slots=True)
@@ -89,19 +92,22 @@ class Prose:
 
     blocks: list[ProseBlock]
     counts: TextCounts
+    hard: dict[int, str] = field(default_factory=dict)  # block index -> its hard words, as a message says them
 
-
-_last: tuple[Document, Prose] | None = None
+    def hard_words(self, item: ProseBlock) -> str:
+        """`hard_words` of a block, joined; the grade rules of a page ask for the same blocks."""
+        found = self.hard.get(item.index)
+        if found is None:
+            found = self.hard[item.index] = ", ".join(hard_words(item.block.text))
+        return found
 
 
 def prose_of(document: Document) -> Prose:
     """The prose model of a document, built once and shared by the four rules."""
-    global _last
-    if _last is not None and _last[0] is document:
-        return _last[1]
-    prose = _build_prose(document)
-    _last = (document, prose)
-    return prose
+    prose = document.memo.get("readability.prose")
+    if prose is None:
+        prose = document.memo["readability.prose"] = _build_prose(document)
+    return prose  # type: ignore[no-any-return]
 
 
 def _build_prose(document: Document) -> Prose:
@@ -112,19 +118,21 @@ def _build_prose(document: Document) -> Prose:
         if block.kind == "heading":
             in_references = bool(_REFERENCE_HEADING.match(block.text))
             continue
-        if in_references or not _reads_as_prose(block, len(document.block_sentences[index])):
+        block_sentences = document.block_sentences[index]
+        if in_references or not _reads_as_prose(block, len(block_sentences)):
             continue
-        sentences = []
-        counts = TextCounts()
-        for sentence in document.block_sentences[index]:
-            text = sentence.text
-            # Every citation holds a parenthesis or a bracket: most sentences need no substitution.
-            sentence_counts = count_sentence(_CITATION.sub("", text) if "(" in text or "[" in text else text)
-            if sentence_counts.words:
-                sentences.append(ProseSentence(sentence.start, sentence.end, sentence_counts))
-                counts.add(sentence_counts)
-        if sentences:
-            blocks.append(ProseBlock(index, block, sentences, counts))
+        texts = list(map(_TEXT, block_sentences))
+        # Every citation holds a parenthesis or a bracket: most blocks need no substitution.
+        if "(" in block.text or "[" in block.text:
+            texts = [_CITATION.sub("", text) if "(" in text or "[" in text else text for text in texts]
+        words, syllables, polysyllables = block_numbers(texts, block.text.isascii())
+        if any(words):
+            sentences = list(compress(block_sentences, words))
+            words = list(filter(None, words))
+            counts = TextCounts(len(words), sum(words), syllables, polysyllables)
+            grade = flesch_kincaid_grade(counts)
+            blocks.append(ProseBlock(index, block, sentences, words, counts, grade,
+                                     grade if counts.words >= HARDEST_MIN_WORDS else -99.0))
             total.add(counts)
     return Prose(blocks, total)
 
@@ -145,14 +153,24 @@ def _word_count(text: str) -> int:
 
 
 def hard_words(text: str, limit: int = 3) -> list[str]:
-    """The longest words (four syllables or more) of a text, each once, as written, for a message."""
-    seen: dict[str, tuple[int, str]] = {}
-    for word in _SIMPLE_WORD.findall(text):
-        key = word.lower()
-        if key not in seen:
-            seen[key] = (count_syllables(word), word)
-    ranked = sorted((v for v in seen.values() if v[0] >= 4), key=lambda v: (-v[0], -len(v[1])))
+    """The longest words (four syllables or more) of a text, each once, as first written, for a message."""
+    if text.isascii():  # runs of letters, as the regex finds them, split off in C
+        words = text.encode("ascii").translate(_ASCII_LETTERS_ONLY).decode("ascii").split()
+    else:
+        words = _SIMPLE_WORD.findall(text)
+    first: dict[str, str] = {}  # each word's first spelling, in the order the words first appear
+    for key, word in zip(map(str.lower, words), words, strict=True):
+        if key not in first:
+            first[key] = word
+    # A word of three letters or fewer has one syllable, unless it is spelled out ("WHO"): not counted.
+    ranked = [(count, word) for word in first.values()
+              if (len(word) > 3 or word.isupper()) and (count := count_syllables(word)) >= 4]
+    ranked.sort(key=_hardest_first)
     return [word for _, word in ranked[:limit]]
+
+
+def _hardest_first(item: tuple[int, str]) -> tuple[int, int]:
+    return -item[0], -len(item[1])
 
 
 class ReadabilityRule(Rule):
@@ -233,7 +251,7 @@ class ReadabilityRule(Rule):
         }
         if smog is not None:
             metrics["smog_index"] = round(smog, 1)
-        hardest = max(prose.blocks, key=lambda b: flesch_kincaid_grade(b.counts) if b.counts.words >= 20 else -99)
+        hardest = max(prose.blocks, key=_HARDNESS)
         values = {
             "grade": f"{fk if fk > target + self.margin or smog is None else smog:.1f}",
             "fk": f"{fk:.1f}",
@@ -244,7 +262,7 @@ class ReadabilityRule(Rule):
             "words": str(counts.words),
             "sentences": str(counts.sentences),
             "limit": _number(target),
-            "hard_words": ", ".join(hard_words(hardest.block.text)) or "none",
+            "hard_words": prose.hard_words(hardest) or "none",
         }
         title = _title_block(document)
         yield self.diagnostic(document, title, 0, len(title.text), message=_fill(self.message, values),
@@ -257,13 +275,13 @@ class ReadabilityRule(Rule):
         for item in prose.blocks:
             if not self._enough(item.counts):
                 continue
-            fk = flesch_kincaid_grade(item.counts)
+            fk = item.grade
             if fk <= target + self.margin:
                 continue
             values = {"grade": f"{fk:.1f}", "fk": f"{fk:.1f}", "target": _number(target), "audience": audience,
                       "words": str(item.counts.words), "sentences": str(item.counts.sentences),
                       "limit": _number(target + self.margin),
-                      "hard_words": ", ".join(hard_words(item.block.text)) or "long sentences"}
+                      "hard_words": prose.hard_words(item) or "long sentences"}
             metrics = {"flesch_kincaid_grade": round(fk, 1), "target_grade": target,
                        "words": item.counts.words, "sentences": item.counts.sentences}
             yield self.diagnostic(document, item.block, 0, len(item.block.text),
@@ -272,8 +290,9 @@ class ReadabilityRule(Rule):
     def _long_sentences(self, document: Document, prose: Prose, audience: str,
                         limit: float) -> Iterator[Diagnostic]:
         for item in prose.blocks:
-            for sentence in item.sentences:
-                words = sentence.counts.words
+            if max(item.words) <= limit:
+                continue
+            for sentence, words in zip(item.sentences, item.words, strict=True):
                 if words <= limit:
                     continue
                 values = {"words": str(words), "limit": _number(limit), "audience": audience}
@@ -307,7 +326,15 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 def _fill(template: str, values: dict[str, str]) -> str:
     """The message with {name} placeholders filled; unknown names are left as written."""
-    return " ".join(_PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template).split())
+    parts = list(_template_parts(template))
+    for at in range(1, len(parts), 2):  # text, name, text, name, ..., text
+        parts[at] = values.get(parts[at], "{" + parts[at] + "}")
+    return " ".join("".join(parts).split())
+
+
+@lru_cache(maxsize=64)
+def _template_parts(template: str) -> tuple[str, ...]:
+    return tuple(_PLACEHOLDER.split(template))
 
 
 def _number(value: float) -> str:

@@ -3,8 +3,9 @@
 Most rule patterns begin with a word from a list (`\\b(?:cures?|treats?|heals?)\\s+…`), and
 the `regex` engine tries every alternative at every position of the text. `leading_literals`
 reads a pattern's source and returns the literal text every match must begin with ("cure",
-"treat", "heal"); `TextIndex` finds those literals in the document once (plain substring
-searches, shared by every rule and memoised per document); `StartScan.finditer` then calls
+"treat", "heal"), and where a common first word is followed by a known second one, both ("the
+best"); `TextIndex` finds those literals in the document once (among its words, split and
+sorted once per document and shared by every rule); `StartScan.finditer` then calls
 `pattern.match` only at those positions. The matches are exactly those of
 `pattern.finditer(text)`: leftmost first, none overlapping, since no match can start anywhere
 else. When the analysis cannot tell (a pattern that starts with `\\w+`, a back-reference, an
@@ -14,11 +15,12 @@ the pattern scans the whole text as before.
 
 from __future__ import annotations
 
-import heapq
 import re
-from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
+from itertools import accumulate, compress
+from operator import itemgetter, methodcaller
 from time import monotonic
 from typing import Any
 
@@ -61,9 +63,12 @@ class _Unknown(Exception):
 Node = tuple[Any, ...]
 
 
-def leading_literals(source: str, lists: dict[str, list[str]] | None = None, flags: int = 0) -> frozenset[str] | None:
+def leading_literals(source: str, lists: Mapping[str, Sequence[str]] | None = None, flags: int = 0,
+                     pairs: bool = False) -> frozenset[str] | None:
     """Lower-case strings one of which every match of `source` starts with, or None if unknown.
 
+    `pairs`: where a match must begin with a word, a gap of non-word characters and another word,
+    the literal says both words, as " the best" (see PAIR below).
     Sound by construction: anything the parser does not fully understand gives None.
     """
     if flags & _UNSUPPORTED_FLAGS:
@@ -72,7 +77,10 @@ def leading_literals(source: str, lists: dict[str, list[str]] | None = None, fla
         node, end = _parse_alt(source, 0)
         if end != len(source):
             return None  # an unbalanced ')'
-        prefixes, nullable = _first(node, lists or {})
+        named = {name: tuple(items) for name, items in (lists or {}).items()}  # hashable: list analyses are cached
+        prefixes, nullable = _first(node, named)
+        if pairs and prefixes and not nullable:
+            prefixes = _pair_first(node, _Analysis(named), False, False, 0) or prefixes
     except (_Unknown, IndexError, ValueError):
         return None
     if prefixes is None or nullable or not prefixes or "" in prefixes:
@@ -282,7 +290,7 @@ def _ends_nonword(items: list[Node]) -> bool:
 WORD_START = " "
 
 
-def _first(node: Node, lists: dict[str, list[str]], at_word: bool = False,
+def _first(node: Node, lists: dict[str, tuple[str, ...]], at_word: bool = False,
            then_nonword: bool = False) -> tuple[set[str] | None, bool]:
     """(prefixes every non-empty match starts with, or None; whether the node can match nothing).
 
@@ -352,7 +360,7 @@ def _begins_nonword(items: list[Node], then_nonword: bool) -> bool:
     return then_nonword
 
 
-def _first_of_sequence(items: list[Node], lists: dict[str, list[str]], at_word: bool,
+def _first_of_sequence(items: list[Node], lists: dict[str, tuple[str, ...]], at_word: bool,
                        then_nonword: bool) -> tuple[set[str] | None, bool]:
     literal = ""
     # Assertions at the start all hold at the same position, in whatever order they are written.
@@ -393,7 +401,8 @@ def _first_of_sequence(items: list[Node], lists: dict[str, list[str]], at_word: 
     return set(), True
 
 
-def _first_of_list(items: list[str]) -> tuple[set[str] | None, bool]:
+@lru_cache(maxsize=256)
+def _first_of_list(items: tuple[str, ...]) -> tuple[frozenset[str] | None, bool]:
     out: set[str] = set()
     for item in items:
         prefix = ""
@@ -404,12 +413,245 @@ def _first_of_list(items: list[str]) -> tuple[set[str] | None, bool]:
         if not prefix:
             return None, item == ""
         out.add(prefix)
-    return out, False
+    return frozenset(out), False
+
+
+# ------------------------------------------------------------------ word pairs
+# A common first word ("the", "is", "a") gives a start on every line of copy, and each try of the
+# pattern there costs a call into the engine. Where every match begins with a word, one or more
+# non-word characters, then another word, a pair literal names both: " the best" is the whole word
+# "the" at a word start, then a word that begins with "best". The text's words find such pairs
+# without the engine. A pair literal holds one inner space and never a trailing one.
+PAIR = " "
+MAX_STRINGS = 512  # exact strings followed through a pattern before giving up
+MAX_PAIRS = 8192
+MAX_DEPTH = 12  # nested groups and optional parts followed
+_NONWORD_RUN = re.compile(r"[^\w]*", re.ASCII)
+
+
+class _Analysis:
+    """The named lists of one pattern, and what the pair analysis found for its parts so far
+    (the part after a group is reached again from every branch of the group)."""
+
+    def __init__(self, lists: dict[str, tuple[str, ...]]) -> None:
+        self.lists = lists
+        # Keyed by the ids of parse nodes; each value keeps its nodes alive, so no id is reused meanwhile.
+        self._finite: dict[int, tuple[Node, set[str] | None]] = {}
+        self._after_gap: dict[tuple[Any, ...], tuple[list[Node], set[str] | None]] = {}
+
+    def finite(self, node: Node) -> set[str] | None:
+        known = self._finite.get(id(node))
+        if known is None:
+            known = self._finite[id(node)] = (node, _finite(node, self))
+        return known[1]
+
+    def words_after_gap(self, items: list[Node], then_nonword: bool, spaced: bool, depth: int) -> set[str] | None:
+        key = (*map(id, items), then_nonword, spaced)
+        known = self._after_gap.get(key)
+        if known is None:
+            known = self._after_gap[key] = (items, _words_after_gap(items, self, then_nonword, spaced, depth))
+        return known[1]
+
+
+def _pair_first(node: Node, ctx: _Analysis, at_word: bool, then_nonword: bool,
+                depth: int) -> set[str] | None:
+    """Like `_first`, with pair literals wherever they can be told; None if nothing can be."""
+    if depth > MAX_DEPTH:
+        return None
+    found: set[str] | None = None
+    if node[0] == "alt":
+        found = set()
+        for branch in node[1]:
+            part = _pair_first(branch, ctx, at_word, then_nonword, depth + 1)
+            if part is None:
+                return None
+            found |= part
+        return found
+    if node[0] == "seq":
+        found = _pair_sequence(node[1], ctx, at_word, then_nonword, depth)
+    elif node[0] == "rep" and node[2] >= 1:
+        found = _pair_first(node[1], ctx, at_word, then_nonword and node[3] == 1, depth + 1)
+    if found is not None:
+        return found
+    prefixes, empty = _first(node, ctx.lists, at_word, then_nonword)
+    return None if prefixes is None or empty or "" in prefixes else prefixes
+
+
+def _pair_sequence(items: list[Node], ctx: _Analysis, at_word: bool, then_nonword: bool,
+                   depth: int) -> set[str] | None:
+    k = 0
+    while k < len(items) and items[k][0] in ("zero", "ahead"):  # assertions consume nothing
+        at_word = at_word or items[k][1:] in (("wordstart",), ("boundary",))
+        k += 1
+    if k < len(items) and items[k][0] in ("alt", "rep") and ctx.finite(items[k]) is None:
+        # (?:a|b)c is (?:ac|bc), and a?c is (?:ac|c): what follows may complete each branch's pair.
+        found: set[str] = set()
+        for branch in _branches(items[k], items[k + 1:]):
+            part = _pair_first(("seq", branch), ctx, at_word, then_nonword, depth + 1)
+            if part is None or len(found) + len(part) > MAX_PAIRS:
+                return None
+            found |= part
+        return found
+    strings = {""}  # the exact strings items[k:end] can match
+    end = k
+    while end < len(items):
+        part = ctx.finite(items[end])
+        if part is None or len(strings) * len(part) > MAX_STRINGS:
+            break
+        strings = {a + b for a in strings for b in part}
+        end += 1
+    while end > k and items[end - 1][0] in ("zero", "ahead", "anchor"):
+        end -= 1  # assertions after the strings stay in the rest: they tell whether a word ends there
+    if end == k or not at_word:
+        return None
+    rest = items[end:]
+    follows: dict[bool, set[str] | None] = {}
+    found = set()
+    for string in strings:
+        word = _LEADING_WORD.match(string).group()  # type: ignore[union-attr]
+        if not word:
+            return None  # empty, or a non-word character first
+        gap = _NONWORD_RUN.match(string, len(word)).end()  # type: ignore[union-attr]
+        after = _LEADING_WORD.match(string, gap).group()  # type: ignore[union-attr]
+        if after and gap > len(word):
+            found.add(WORD_START + word + PAIR + after)  # "side effects", "acid-reflux"
+            continue
+        spaced = gap > len(word)
+        if spaced not in follows:
+            follows[spaced] = ctx.words_after_gap(rest, then_nonword, spaced, depth + 1)
+        follow = follows[spaced]
+        if follow is None:
+            found.add(_marked(word, True, spaced or _begins_nonword(rest, then_nonword)))
+        else:
+            found.update(WORD_START + word + PAIR + second for second in follow)
+        if len(found) > MAX_PAIRS:
+            return None
+    return found
+
+
+def _branches(node: Node, rest: list[Node]) -> list[list[Node]]:
+    """The sequences `node` followed by `rest` can be read as, one per alternative or repeat count."""
+    if node[0] == "alt":
+        return [branch[1] + rest for branch in node[1]]
+    _, inner, least, most = node
+    if least >= 1:
+        return [[inner, ("rep", inner, least - 1, None if most is None else most - 1), *rest]]
+    more = [] if most == 1 else [("rep", inner, 0, None if most is None else most - 1)]
+    return [[inner, *more, *rest], rest]
+
+
+def _words_after_gap(items: list[Node], ctx: _Analysis, then_nonword: bool, spaced: bool,
+                     depth: int) -> set[str] | None:
+    """The beginnings of the word that `items` must start with after one or more non-word characters
+    (`spaced`: some were already matched); None when that cannot be told."""
+    if depth > MAX_DEPTH:
+        return None
+    if items:
+        head, rest = items[0], items[1:]
+        kind = head[0]
+        if kind == "zero":
+            return ctx.words_after_gap(rest, then_nonword, spaced, depth + 1)
+        if _nonword_gap(head):  # more of the gap
+            return ctx.words_after_gap(rest, then_nonword, spaced or head[0] != "rep" or head[2] >= 1, depth + 1)
+        if not spaced and (kind == "alt" or (kind == "rep" and head[2] == 0)):  # each branch, then the rest
+            found: set[str] = set()
+            for branch in _branches(head, rest):
+                part = ctx.words_after_gap(branch, then_nonword, False, depth + 1)
+                if part is None:
+                    return None
+                found |= part
+            return found
+    if not spaced:
+        return None
+    prefixes, empty = _first_of_sequence(items, ctx.lists, True, then_nonword)
+    if prefixes is None or empty or not prefixes:
+        return None
+    words: set[str] = set()
+    for prefix in prefixes:
+        # " best": a word; "#1": more non-word characters first, then the word ("1").
+        skip = 1 if prefix.startswith(WORD_START) else _NONWORD_RUN.match(prefix).end()  # type: ignore[union-attr]
+        word = _LEADING_WORD.match(prefix, skip).group()  # type: ignore[union-attr]
+        if not word:
+            return None
+        words.add(word)
+    return words
+
+
+def _nonword_gap(node: Node) -> bool:
+    """`node` matches non-word characters only (\\s, [\\s-], a space, a comma...), maybe none."""
+    if node[0] == "rep":
+        node = node[1]
+    if node[0] == "lit":
+        return node[1].isascii() and not _is_word(node[1])
+    if node[0] == "chars":
+        return not any(_is_word(char) for char in node[1])
+    return node == ("any", "nonword")
+
+
+@lru_cache(maxsize=256)
+def _list_strings(items: tuple[str, ...]) -> frozenset[str] | None:
+    if len(items) > MAX_STRINGS or not all(item.isascii() for item in items):
+        return None
+    return frozenset(item.lower() for item in items)
+
+
+def _finite(node: Node, ctx: _Analysis) -> set[str] | None:
+    """Every string `node` can match, lower-cased, when they are few and ASCII; None otherwise.
+
+    Assertions count as matching nothing: the strings may be more than the node allows, never fewer.
+    """
+    kind = node[0]
+    if kind == "lit":
+        return {node[1].lower()} if node[1].isascii() else None
+    if kind == "chars":
+        return set(node[1])
+    if kind == "digit":
+        return set(_DIGITS)  # texts with other digits are not indexed (_plain_char)
+    if kind in ("zero", "ahead", "anchor"):
+        return {""}
+    if kind == "list":
+        strings = _list_strings(ctx.lists[node[1]])
+        return None if strings is None else set(strings)
+    if kind == "seq":
+        out = {""}
+        for item in node[1]:
+            part = ctx.finite(item)
+            if part is None or len(out) * len(part) > MAX_STRINGS:
+                return None
+            out = {a + b for a in out for b in part}
+        return out
+    if kind == "alt":
+        out = set()
+        for branch in node[1]:
+            part = ctx.finite(branch)
+            if part is None:
+                return None
+            out |= part
+        return out if len(out) <= MAX_STRINGS else None
+    if kind == "rep" and node[3] is not None and node[3] <= 3:
+        part = ctx.finite(node[1])
+        if part is None:
+            return None
+        out, power = set(), {""}
+        for count in range(node[3] + 1):
+            if count >= node[2]:
+                out |= power
+            if len(power) * len(part) > MAX_STRINGS:
+                return None
+            power = {a + b for a in power for b in part}
+        return out
+    return None
 
 
 # ------------------------------------------------------------------ the document's text
 class TextIndex:
-    """A document's block texts, lower-cased and joined, with where each literal occurs (memoised)."""
+    """A document's block texts, lower-cased and joined, with where each literal occurs (memoised).
+
+    A literal at the start of a word is looked up among the text's words, sorted once with
+    their offsets: the occurrences of a word, or of all the words with a given beginning, are
+    one slice of that order. One split and one sort per document replace a scan of the whole
+    text per literal.
+    """
 
     def __init__(self, texts: list[str]) -> None:
         joined = "\n\n".join(texts)
@@ -425,10 +667,36 @@ class TextIndex:
             offset += len(text) + 2
         # Offsets are kept in tuples: the collector need not walk them.
         self._positions: dict[str, tuple[int, ...]] = {}
-        self._words: set[str] | None = None  # the distinct words, lower-cased
-        self._word_starts: set[str] = set()  # every beginning of every word
+        self._tokens: list[str] = []  # the words of the lower-cased text in order, and "" after the last
+        self._token_starts: list[int] = []  # where each starts
+        self._order: list[int] = []  # their numbers, sorted by word
+        self._sorted_words: list[str] | None = None  # the words in that order
+        self._words: set[str] = set()  # the distinct words
+        self._heads: set[str] = set()  # their first HEAD letters
         self._by_block: dict[frozenset[str], dict[int, tuple[int, ...]]] = {}
         self._in_text: dict[frozenset[str], tuple[int, ...]] = {}
+
+    def _index_words(self) -> list[str]:
+        parts = _TOKENS.split(self.lowered)  # gap, word, gap, word, ..., gap
+        offsets = list(accumulate(map(len, parts), initial=0))  # where each part starts
+        words = parts[1::2]
+        self._token_starts = offsets[1:len(parts):2]
+        self._order = sorted(range(len(words)), key=words.__getitem__)  # stable: a word's offsets stay ascending
+        self._sorted_words = list(map(words.__getitem__, self._order))
+        self._words = set(words)
+        self._heads = set(map(_HEAD, self._words))
+        words.append("")  # what follows the last word
+        self._tokens = words
+        return self._sorted_words
+
+    def _word_starts(self, stem: str, whole: bool) -> list[int]:
+        """Where a word equal to `stem` (whole) or beginning with it starts; unsorted for a beginning."""
+        words = self._sorted_words if self._sorted_words is not None else self._index_words()
+        if whole and stem not in self._words:
+            return []
+        lo = bisect_left(words, stem)
+        hi = bisect_right(words, stem, lo) if whole else bisect_left(words, _after_prefix(stem), lo)
+        return list(map(self._token_starts.__getitem__, self._order[lo:hi]))
 
     def positions(self, literal: str) -> tuple[int, ...]:
         """Where `literal` occurs in the lower-cased text, as marked: at word starts, as a whole word."""
@@ -437,14 +705,13 @@ class TextIndex:
             text = self.text
             whole = len(literal) > 2 and literal.endswith(WORD_START)
             if literal.startswith(WORD_START) and _WORD_RUN.fullmatch(literal.strip(WORD_START)):
-                # A word or its beginning: the standard engine finds the literal fast, then checks the boundaries.
-                found = tuple(map(_START, _word_finder(literal.strip(WORD_START), whole).finditer(self.lowered)))
+                found = sorted(self._word_starts(literal.strip(WORD_START), whole))
             elif whole:
                 length = len(literal) - 2
-                found = tuple([at for at in self.positions(literal[:-1])
-                               if at + length == len(text) or not _is_word_char(text[at + length])])
+                found = [at for at in self.positions(literal[:-1])
+                         if at + length == len(text) or not _is_word_char(text[at + length])]
             elif literal.startswith(WORD_START):
-                found = tuple([at for at in self.positions(literal[1:]) if at == 0 or not _is_word_char(text[at - 1])])
+                found = [at for at in self.positions(literal[1:]) if at == 0 or not _is_word_char(text[at - 1])]
             else:
                 found = []
                 lowered, at = self.lowered, self.lowered.find(literal)
@@ -454,50 +721,43 @@ class TextIndex:
             found = self._positions[literal] = tuple(found)
         return found
 
-    def present(self, literals: frozenset[str]) -> list[str]:
-        """The literals that can occur: words and word beginnings the text has, and the others."""
-        if self._words is None:
-            self._words = set(_WORDS.findall(self.lowered))
-            self._word_starts = {word[:k] for word in self._words for k in range(1, min(len(word), MAX_PREFIX) + 1)}
-        anywhere, by_start, by_word = _split(literals)
-        found = list(anywhere)
-        for key in self._word_starts.intersection(by_start):
-            found.extend(by_start[key])
-        for key in self._words.intersection(by_word):
-            found.extend(by_word[key])
-        return found
-
     def starts_in_text(self, literals: frozenset[str]) -> tuple[int, ...]:
         """Sorted offsets in the joined text where one of `literals` occurs."""
         found = self._in_text.get(literals)
         if found is None:
-            hits: set[int] = set()
-            for literal in self.present(literals):
-                hits.update(self.positions(literal))
-            found = self._in_text[literals] = tuple(sorted(hits))
+            found = self._in_text[literals] = self._find(literals)
         return found
 
-    def iter_starts_in_text(self, literals: frozenset[str]) -> Iterator[int]:
-        """`starts_in_text`, found lazily: for a caller that may stop at the first match."""
-        done = self._in_text.get(literals)
-        if done is not None:
-            yield from done
-            return
-        previous = -1
-        for at in heapq.merge(*map(self._lazy_positions, self.present(literals))):
-            if at != previous:
-                yield at
-                previous = at
+    def _find(self, literals: frozenset[str]) -> tuple[int, ...]:
+        exact, prefixes, short_prefixes, pairs, others = _split(literals)
+        words = self._sorted_words if self._sorted_words is not None else self._index_words()
+        order = self._order
+        found: list[int] = []  # token numbers
+        for word in self._words.intersection(exact):
+            lo = bisect_left(words, word)
+            found += order[lo:bisect_right(words, word, lo)]
+        # A beginning is looked for only when some word begins with its first letters (a set lookup).
+        for head in self._heads.intersection(prefixes):
+            for prefix, bound in prefixes[head]:
+                lo = bisect_left(words, prefix)
+                found += order[lo:bisect_left(words, bound, lo)]
+        for prefix, bound in short_prefixes:
+            lo = bisect_left(words, prefix)
+            found += order[lo:bisect_left(words, bound, lo)]
+        for word in self._words.intersection(pairs):
+            lo = bisect_left(words, word)
+            tokens = order[lo:bisect_right(words, word, lo)]
+            followed = map(methodcaller("startswith", pairs[word]), map(self._tokens.__getitem__, map(_NEXT, tokens)))
+            found += compress(tokens, followed)
+        hits = set(map(self._token_starts.__getitem__, found))
+        for literal, word in others:
+            if word is None or word in self._words:
+                hits.update(self.positions(literal))
+        return tuple(sorted(hits))
 
-    def _lazy_positions(self, literal: str) -> Iterator[int]:
-        found = self._positions.get(literal)
-        if found is not None:
-            return iter(found)
-        stem = literal.strip(WORD_START)
-        if literal.startswith(WORD_START) and _WORD_RUN.fullmatch(stem):
-            whole = len(literal) > 2 and literal.endswith(WORD_START)
-            return (m.start() for m in _word_finder(stem, whole).finditer(self.lowered))
-        return iter(self.positions(literal))
+    def iter_starts_in_text(self, literals: frozenset[str]) -> Iterator[int]:
+        """`starts_in_text`, as an iterator: for a caller that may stop at the first match."""
+        return iter(self.starts_in_text(literals))
 
     def starts_by_block(self, literals: frozenset[str]) -> dict[int, tuple[int, ...]]:
         """Block index -> sorted offsets (in that block's text) where one of `literals` occurs."""
@@ -505,58 +765,74 @@ class TextIndex:
         if found is None:
             found = {}
             positions = self.starts_in_text(literals)
-            if positions:  # cut the sorted offsets at block bounds (no literal holds the blank line between)
-                lo = 0
-                for index, (start, end) in enumerate(zip(self.starts, self.ends, strict=True)):
-                    lo = bisect_left(positions, start, lo)
-                    hi = bisect_left(positions, end, lo)
-                    if hi > lo:
-                        found[index] = tuple([at - start for at in positions[lo:hi]])
-                    lo = hi
+            block_starts, block_ends = self.starts, self.ends
+            at, count = 0, len(positions)
+            while at < count:  # one block at a time: its offsets are a run of the sorted positions
+                index = bisect_right(block_starts, positions[at]) - 1
+                start = block_starts[index]
+                upto = bisect_left(positions, block_ends[index], at)
+                if upto > at:
+                    found[index] = tuple([offset - start for offset in positions[at:upto]])
+                    at = upto
+                else:  # between blocks: no literal holds the blank line, kept for safety
+                    at += 1
             self._by_block[literals] = found
         return found
 
 
+def _after_prefix(prefix: str) -> str:
+    """The least string above every string that begins with `prefix` (its last character is ASCII)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+# Word beginnings are grouped by their first letters, which the text's words must have.
+HEAD = 3
+_HEAD = itemgetter(slice(HEAD))
+_NEXT = (1).__add__
+
+
 @lru_cache(maxsize=1024)
-def _split(literals: frozenset[str]) -> tuple[list[str], dict[str, list[str]], dict[str, list[str]]]:
-    """The literals that may stand anywhere; those at word starts by the word beginning the text
-    must have; and those by the whole word it must have (a literal such as "e.g." or "won't" needs
-    its first word, "e" or "won", whole)."""
-    anywhere: list[str] = []
-    by_start: dict[str, list[str]] = {}
-    by_word: dict[str, list[str]] = {}
-    for literal in literals:
+def _split(literals: frozenset[str]) -> tuple[frozenset[str], dict[str, list[tuple[str, str]]],
+                                              list[tuple[str, str]], dict[str, tuple[str, ...]],
+                                              list[tuple[str, str | None]]]:
+    """The literals by how they are looked up: whole words; word beginnings (with the bound of
+    their slice of the sorted words) by their first HEAD letters, and those shorter; pairs, as the
+    beginnings of the second word by the first word; and the others, with the whole word the text
+    must have for them to occur (a literal such as "e.g." or "won't" needs its first word, "e" or
+    "won"), or None."""
+    exact: set[str] = set()
+    prefixes: dict[str, list[tuple[str, str]]] = {}
+    short: list[tuple[str, str]] = []
+    pairs: dict[str, set[str]] = {}
+    others: list[tuple[str, str | None]] = []
+    for literal in sorted(literals):
         if not literal.startswith(WORD_START):
-            anywhere.append(literal)
+            others.append((literal, None))
             continue
         whole = len(literal) > 2 and literal.endswith(WORD_START)
         stem = literal[1:-1] if whole else literal[1:]
         run = _LEADING_WORD.match(stem).group()  # type: ignore[union-attr]
-        if run != stem:
-            by_word.setdefault(run, []).append(literal)
+        if stem.startswith(PAIR, len(run)) and run:
+            pairs.setdefault(run, set()).add(stem[len(run) + 1:])
+        elif run != stem:
+            others.append((literal, run or None))
+        elif whole:
+            exact.add(stem)
+        elif len(stem) < HEAD:
+            short.append((stem, _after_prefix(stem)))
         else:
-            (by_word if whole else by_start).setdefault(stem, []).append(literal)
-    return anywhere, by_start, by_word
+            prefixes.setdefault(stem[:HEAD], []).append((stem, _after_prefix(stem)))
+    return frozenset(exact), prefixes, short, {word: tuple(sorted(after)) for word, after in pairs.items()}, others
 
 
 _LEADING_WORD = re.compile(r"\w*", re.ASCII)
 _WORD_RUN = re.compile(r"\w+", re.ASCII)
-
-
-@lru_cache(maxsize=4096)
-def _word_finder(stem: str, whole: bool) -> re.Pattern[str]:
-    """Occurrences of `stem` (word characters only) at the start of a word, or as a whole word.
-
-    Such occurrences never overlap, so non-overlapping matches find them all.
-    """
-    literal = re.escape(stem)
-    return re.compile(rf"{literal}(?<=\b{literal})" + (r"(?!\w)" if whole else ""))
+_TOKENS = re.compile(r"(\w+)")  # the words of the lower-cased text; _plain_char vouches the engines agree on \w
 
 
 _WORD_CHAR = regex.compile(r"\w")
-_START = re.Match.start  # called through map(): no Python frame per match
 _DIGIT = regex.compile(r"\d")
-_WORDS = re.compile(r"\w+")  # the standard engine splits words faster; _plain_char vouches it agrees
+_WORDS = re.compile(r"\w+")  # the standard engine's \w, which _TOKENS splits words by
 
 
 @lru_cache(maxsize=4096)
@@ -592,7 +868,7 @@ class StartScan:
         # The engine's own pattern: the loops below pass their timeout to every call.
         self.compiled: regex.Pattern[str] = getattr(pattern, "compiled", pattern)
         lists = {name: list(items) for name, items in self.compiled.named_lists.items()}
-        self.literals = leading_literals(self.compiled.pattern, lists, int(self.compiled.flags))
+        self.literals = leading_literals(self.compiled.pattern, lists, int(self.compiled.flags), pairs=True)
         # For searches that stop before the end of the text (an `endpos`), where a word may seem to
         # end: whole words are only word beginnings there.
         self.open_literals = None if self.literals is None else frozenset(

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterator
-from itertools import accumulate, pairwise
+from itertools import accumulate, pairwise, repeat
+from operator import eq
 
 import regex
 
@@ -32,6 +33,7 @@ from healthlint import regex_store
 from healthlint.diagnostic import Diagnostic
 from healthlint.document.model import Block, Document
 from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, Rule, SpecReader
+from healthlint.kinds.scan import StartScan
 
 CHECKS = ("list-intro", "empty-list-item", "empty-section", "placeholder", "repeated-word")
 
@@ -111,6 +113,7 @@ class StructureRule(Rule):
             spec.compile("patterns", pattern)  # names the bad one, if any
         # Compiled one by one: each keeps its literal-prefix search, which one alternation loses.
         self.placeholders = [spec.compile("patterns", p) for p in patterns]
+        self.placeholder_scans = [StartScan(pattern) for pattern in self.placeholders]
         self.allowed_doubles = frozenset(word.casefold() for word in spec.texts("allow"))
 
     def check(self, document: Document, context: LintContext) -> Iterator[Diagnostic]:
@@ -205,8 +208,8 @@ class StructureRule(Rule):
         starts = list(accumulate((len(text) + len(_SEPARATOR) for text in texts[:-1]), initial=0))
         joined = _SEPARATOR.join(texts)
         found_spans: set[tuple[int, int, int]] = set()
-        for pattern in self.placeholders:
-            for found in pattern.finditer(joined, timeout=REGEX_TIMEOUT):
+        for scan in self.placeholder_scans:
+            for found in scan.finditer(joined, _joined_starts(scan, document, starts), REGEX_TIMEOUT):
                 start, end = found.span()
                 index = bisect_right(starts, start) - 1
                 if start < end <= starts[index] + len(texts[index]):
@@ -235,10 +238,21 @@ class StructureRule(Rule):
         return first[0].isupper() and second[0].isupper() and not sentence_start
 
 
+def _joined_starts(scan: StartScan, document: Document, starts: list[int]) -> list[int] | None:
+    """Where the scan's matches may start in the blocks joined by _SEPARATOR (None: anywhere)."""
+    if scan.literals is None or any("\x00" in literal for literal in scan.literals):
+        return None  # the index knows the blocks, not the separator between them
+    by_block = scan.blocks(document)
+    if by_block is None:
+        return None
+    return [starts[index] + offset for index in sorted(by_block) for offset in by_block[index]]
+
+
 def _may_repeat_a_word(text: str) -> bool:
     """A cheap test before the regex: two neighbouring words alike once case and punctuation go."""
-    words = [word.strip(_WORD_EDGES) for word in text.casefold().split()]
-    return any(a == b and a for a, b in pairwise(words))
+    words = list(map(str.strip, text.casefold().split(), repeat(_WORD_EDGES)))
+    # Neighbours compared in C first; only a page with a pair alike looks whether it is a real word.
+    return any(map(eq, words, words[1:])) and any(a == b and a for a, b in pairwise(words))
 
 
 def _answers(blocks: list[Block], index: int) -> bool:

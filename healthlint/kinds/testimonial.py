@@ -31,6 +31,7 @@ and `sections` ignore case (write (?-i:I) where it matters); the attribution key
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -55,6 +56,23 @@ SIGNATURE_DASHES = "—–~-"
 # Where a signature may start: a dash after a space ("… sleep again. — Dana").
 DASH = regex_store.compile(r"\s[—–~]|\s--?\s")
 MESSAGE_QUOTE_CHARS = 100
+
+
+_DASH_CHARS = re.compile(r"[—–~-]")
+_INLINE_MULTILINE = re.compile(r"\(\?[a-zA-Z-]*[mM]")  # (?m), (?im-s): where ^ may match after a line break
+
+
+def _dashes(text: str) -> Iterator[regex.Match[str]]:
+    """`DASH.finditer(text)`, trying DASH only before a dash: every match is a space, then one."""
+    end = 0
+    for dash in _DASH_CHARS.finditer(text):
+        at = dash.start() - 1
+        if at < end:
+            continue
+        found = DASH.match(text, at)
+        if found is not None:
+            yield found
+            end = found.end()
 
 
 @dataclass
@@ -84,6 +102,11 @@ class TestimonialRule(Rule):
         self.attribution_line = self._optional(spec, "attribution_line", 0)
         self.expert = self._optional(spec, "expert", 0)
         self.sections = self._optional(spec, "sections", flags)
+        # Headings are matched at their start when every alternative is anchored there (^, not in
+        # multi-line mode): the same answer as a search, without trying every later position.
+        sections = spec.texts("sections")
+        self.sections_anchored = bool(sections) and all(
+            source.strip().startswith("^") and not _INLINE_MULTILINE.search(source) for source in sections)
         self.min_words = spec.integer("min_words", 3, minimum=1)
         if not self.patterns and (self.voice is None or self.outcome is None):
             raise spec.fail(None, "a testimonial rule needs 'patterns', or 'voice' and 'outcome'")
@@ -96,13 +119,16 @@ class TestimonialRule(Rule):
     def check(self, document: Document, context: LintContext) -> Iterator[Diagnostic]:
         if not document.blocks:
             return
-        # disclaimers/results-vary reads these findings too: find them once per document.
+        # disclaimers/results-vary reads these findings too: find them once per document. The
+        # first caller gets them, later callers copies (the linter sets the severity of its own).
         memo = prose_of(document).memo
         key = ("testimonial", id(self))
         found = memo.get(key)
         if not isinstance(found, list):
             found = [*self._phrases(document), *self._quotes(document)]
             memo[key] = found
+            yield from found
+            return
         for diagnostic in found:
             yield replace(diagnostic)
 
@@ -134,7 +160,8 @@ class TestimonialRule(Rule):
         blocks = document.blocks
         for index, block in enumerate(blocks):
             if block.kind == "heading":
-                if self.sections is not None and self.sections.search(block.text):
+                if self.sections is not None and (self.sections.match(block.text) if self.sections_anchored
+                                                  else self.sections.search(block.text)):
                     section_level = block.level or 1
                     continue
                 if section_level and (block.level or 1) <= section_level:
@@ -165,13 +192,12 @@ class TestimonialRule(Rule):
         if quotes:
             return spans
         # No quotation marks: a first-person outcome in a testimonial section, or one signed by a customer.
-        signed = in_section or self._names_in(following) or (
-            DASH.search(text) is not None and self._signature_at_end(text) is not None)
+        signed = in_section or self._names_in(following) or self._signature_at_end(text) is not None
         if not signed or self.voice.search(text) is None:
             return []
         sentences = document.block_sentences[index]
-        story = [s for s in sentences if self.voice.search(s.text) and self.outcome.search(s.text)]
-        return [(story[0].start, len(text.rstrip()))] if story else []
+        story = next((s for s in sentences if self.voice.search(s.text) and self.outcome.search(s.text)), None)
+        return [(story.start, len(text.rstrip()))] if story is not None else []
 
     def _quotations(self, block: Block) -> list[Quote]:
         text = block.text
@@ -207,7 +233,7 @@ class TestimonialRule(Rule):
         """An attribution that closes the block ("… I sleep again. — Dana, Austin")."""
         if self.attribution is None:
             return None
-        for found in DASH.finditer(text):
+        for found in _dashes(text):
             signature = self.attribution.fullmatch(text, found.start(), len(text.rstrip()))
             if signature is not None:
                 return signature

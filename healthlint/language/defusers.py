@@ -9,6 +9,8 @@ Hedge cues follow the CoNLL-2010 / BioScope cue lists ("may", "might", "suggest"
 
 from __future__ import annotations
 
+import re
+from collections import deque
 from dataclasses import dataclass
 
 import regex
@@ -16,10 +18,17 @@ import regex
 from healthlint import regex_store
 
 # Words or marks that end a clause: NegEx termination terms plus clause punctuation.
+_TERMINATION = r"\b(?:but|however|although|though|whereas|while|yet|unlike|except|instead)\b"
 CLAUSE_BREAK = regex_store.compile(
-    r"[;:()\[\]!?]|,(?!\d)|\s[–—-]\s|—|\.(?=\s|$)|\n\s*\n"
-    r"|\b(?:but|however|although|though|whereas|while|yet|unlike|except|instead)\b",
+    r"[;:()\[\]!?]|,(?!\d)|\s[–—-]\s|—|\.(?=\s|$)|\n\s*\n|" + _TERMINATION,
     regex.IGNORECASE,
+)
+# The same on ASCII text, for the standard engine, which scans it two to three times faster: there `\s` is
+# these six characters to `regex` (the standard engine's own \s adds \x1c-\x1f), and words are ASCII words.
+_WHITE = r"[\t\n\x0b\x0c\r ]"
+_ASCII_CLAUSE_BREAK = re.compile(
+    rf"[;:()\[\]!?]|,(?!\d)|{_WHITE}[–—-]{_WHITE}|—|\.(?={_WHITE}|$)|\n{_WHITE}*\n|" + _TERMINATION,
+    re.IGNORECASE | re.ASCII,
 )
 
 # NegEx-style pre-triggers, written for marketing prose.
@@ -46,6 +55,7 @@ HEDGE = regex_store.compile(
 )
 
 QUOTES = {'"': '"', "“": "”", "«": "»", "„": "“"}
+_QUOTE_MARKS = re.compile("[" + "".join(sorted({*QUOTES, *QUOTES.values()})) + "]")
 ATTRIBUTION = regex_store.compile(
     r"(?:[—–-]\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*\s*$)|\b(?:says?|said|claims?|told|according to|calls? it)\b",
 )
@@ -54,12 +64,20 @@ ATTRIBUTION = regex_store.compile(
 def clause_bounds(text: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
     """The clause around text[start:end], within [lo, hi) (usually the sentence)."""
     hi = len(text) if hi is None else hi
-    clause_start = lo
-    for found in CLAUSE_BREAK.finditer(text, lo, start):
-        clause_start = found.end()
-    found = CLAUSE_BREAK.search(text, end, hi)
-    clause_end = found.start() if found else hi
-    return clause_start, clause_end
+    return clause_start_of(text, start, lo), clause_end_of(text, end, hi)
+
+
+def clause_start_of(text: str, start: int, lo: int = 0) -> int:
+    """Where the clause that holds text[start] begins, at or after `lo`: after the last break before it."""
+    breaks = _ASCII_CLAUSE_BREAK if text.isascii() else CLAUSE_BREAK
+    last = deque(breaks.finditer(text, lo, start), maxlen=1)  # the matches run out in C
+    return last[0].end() if last else lo
+
+
+def clause_end_of(text: str, end: int, hi: int) -> int:
+    """Where the clause that holds text[end - 1] ends, at or before `hi`."""
+    found = (_ASCII_CLAUSE_BREAK if text.isascii() else CLAUSE_BREAK).search(text, end, hi)
+    return found.start() if found else hi
 
 
 def negated(text: str, clause_start: int, start: int, lo: int = 0) -> bool:
@@ -67,9 +85,7 @@ def negated(text: str, clause_start: int, start: int, lo: int = 0) -> bool:
     series = SERIES_TAIL.search(text, lo, start)
     if series is not None and series.start() < clause_start:
         start = series.start()
-        clause_start = lo
-        for found in CLAUSE_BREAK.finditer(text, lo, start):
-            clause_start = found.end()
+        clause_start = clause_start_of(text, start, lo)
     before = text[clause_start:start]
     words = before.split()
     if not words:
@@ -87,17 +103,16 @@ def hedged(text: str, clause_start: int, clause_end: int, start: int, end: int) 
 def quoted(text: str, lo: int, start: int, end: int) -> bool:
     """The match stands inside quotation marks opened earlier in the same sentence."""
     open_char = ""
-    for index in range(lo, start):
-        char = text[index]
+    for found in _QUOTE_MARKS.finditer(text, lo, start):  # only quotation marks change the state
+        char = found.group()
         if open_char:
-            if char == QUOTES[open_char] or (open_char == '"' and char == '"'):
+            if char == QUOTES[open_char]:
                 open_char = ""
         elif char in QUOTES:
             open_char = char
     if not open_char:
         return False
-    closer = QUOTES[open_char]
-    return closer in text[end:] or '"' in text[end:]
+    return text.find(QUOTES[open_char], end) >= 0 or text.find('"', end) >= 0
 
 
 def attributed(sentence: str) -> bool:
@@ -130,15 +145,16 @@ class Defusal:
         `scope`: where `unless` looks (default: the sentence); `in_quote`: the block is a blockquote.
         """
         scope_lo, scope_hi = scope if scope is not None else (lo, hi)
-        if any(u.search(text, scope_lo, scope_hi) for u in self.unless):
-            return True
-        clause_start, clause_end = clause_bounds(text, start, end, lo, hi)
+        for pattern in self.unless:
+            if pattern.search(text, scope_lo, scope_hi):
+                return True
+        clause_start = clause_start_of(text, start, lo)
         if self.unless_before is not None and self.unless_before.search(text[clause_start:start]):
             return True
         for name in self.defused_by:
             if name == "negation" and negated(text, clause_start, start, lo):
                 return True
-            if name == "hedge" and hedged(text, clause_start, clause_end, start, end):
+            if name == "hedge" and hedged(text, clause_start, clause_end_of(text, end, hi), start, end):
                 return True
             if name == "quotation" and (in_quote or quoted(text, lo, start, end)):
                 return True

@@ -16,6 +16,8 @@ long, not how many or how often, and a reviewer does not ask for its source.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import regex
 
 from healthlint import regex_store
@@ -50,6 +52,25 @@ _STUDY_UNITS = (
     r"|children|kids|teens|adolescents|individuals|infants|seniors|athletes|students|nurses|smokers|veterans"
     r"|twins|mice|rats|cases|papers|reviews|meta-analyses|clinics|hospitals|countries)"
 )
+_BILLED = (
+    r"(?:profits|proceeds|sales|revenue|purchases?|orders?|cost|costs|price|bill|fees?|premium|deductible|copay|balance"
+    r"|total)"
+)
+_COMPOSITION = (
+    r"(?:pure|natural|organic|vegan|plant[\s-]based|raw|cotton|juice|cacao|cocoa|alcohol|abv|thc|cbd|cbn|cbg"
+    r"|hydrocortisone|lidocaine|niacinamide|retinol|salicylic|benzoyl|zinc|solution|cream|gel|ointment|concentrat\w*"
+    r"|strength|extract|standardi[sz]ed|withanolides|curcuminoids|polyphenols|ginsenosides|silymarin"
+    r"|egcg|hyaluronic|aloe|recycl\w*|biodegradable|compostable|made|sourced|satisfaction"
+    r"|money[\s-]back|refund|guarantee\w*|humidity|proof|fat|milk|dairy|whey|protein|dha|epa"
+    r"|actives?|w/w|w/v|v/v|by\s+(?:weight|volume)|apr|apy|interest|tip|deposit|battery|wool"
+    r"|silk|linen|polyester|fruit|sugar|grass[\s-]fed|wild[\s-]caught|non[\s-]gmo|gluten[\s-]free"
+    r"|daily|dv|rda|rdi|nrv|ri|reference\s+intake|doses?|dosage|calories|energy\s+intake|diet|plate"
+    r"|ingredients|recommended\s+(?:daily\s+)?(?:intake|allowance|amount|value))"
+)
+_LABEL_WORDS = (
+    r"(?:step|tip|day|week|month|phase|stage|type|level|chapter|part|section|tier|grade|class|schedule"
+    r"|round|session|cycle|figure|fig\.|table|page|p\.|pp\.|no\.|number|vol\.|issue|top|spf|gen|web)"
+)
 
 # Each class of non-statistic number, in the order they are tried at one position.
 _CLASSES: list[tuple[str, str]] = [
@@ -76,18 +97,8 @@ _CLASSES: list[tuple[str, str]] = [
                    rf"(?:up\s+to\s+|an?\s+(?:extra\s+|additional\s+)?)?{_NUM}\s*(?:%|percent\b)"
                    rf"|\b{_PCT}\s*(?:off|discount|savings?|cash\s*back|back|coupon|promo)\b"
                    rf"|\b(?:discount|coupon|promo(?:\s+code)?)\s+(?:of\s+)?{_NUM}\s*%"
-                   rf"|\b{_PCT}\s+of\s+(?:all\s+|our\s+|the\s+|your\s+|every\s+|each\s+)?(?:profits|proceeds"
-                   r"|sales|revenue|purchases?|orders?|cost|costs|price|bill|fees?|premium|deductible|copay|balance|total)\b"),
-    ("composition", rf"\b{_PCT}\s*(?:of\s+(?:the\s+|your\s+|our\s+|its\s+|all\s+)?)?(?:pure|natural|organic|vegan"
-                    r"|plant[\s-]based|raw|cotton|juice|cacao|cocoa|alcohol|abv|thc|cbd|cbn|cbg|hydrocortisone"
-                    r"|lidocaine|niacinamide|retinol|salicylic|benzoyl|zinc|solution|cream|gel|ointment|concentrat\w*"
-                    r"|strength|extract|standardi[sz]ed|withanolides|curcuminoids|polyphenols|ginsenosides|silymarin"
-                    r"|egcg|hyaluronic|aloe|recycl\w*|biodegradable|compostable|made|sourced|satisfaction"
-                    r"|money[\s-]back|refund|guarantee\w*|humidity|proof|fat|milk|dairy|whey|protein|dha|epa"
-                    r"|actives?|w/w|w/v|v/v|by\s+(?:weight|volume)|apr|apy|interest|tip|deposit|battery|wool"
-                    r"|silk|linen|polyester|fruit|sugar|grass[\s-]fed|wild[\s-]caught|non[\s-]gmo|gluten[\s-]free"
-                    r"|daily|dv|rda|rdi|nrv|ri|reference\s+intake|doses?|dosage|calories|energy\s+intake|diet|plate"
-                    r"|ingredients|recommended\s+(?:daily\s+)?(?:intake|allowance|amount|value))\b"
+                   rf"|\b{_PCT}\s+of\s+(?:all\s+|our\s+|the\s+|your\s+|every\s+|each\s+)?{_BILLED}\b"),
+    ("composition", rf"\b{_PCT}\s*(?:of\s+(?:the\s+|your\s+|our\s+|its\s+|all\s+)?)?{_COMPOSITION}\b"
                     rf"|\b(?:standardi[sz]ed\s+(?:to|for)|contains?|containing)\s+{_NUM}\s*%|%\s*(?:DV|daily\s+value)\b"),
     ("measurement", r"\b(?:(?:hb)?a1c|h(?:a)?emoglobin\s+a1c|body[\s-]fat|ejection\s+fraction|oxygen\s+saturation"
                     r"|spo2|blood\s+alcohol(?:\s+content)?|bac|h(?:a)?ematocrit|transferrin\s+saturation)\b"
@@ -112,22 +123,141 @@ _CLASSES: list[tuple[str, str]] = [
     ("dose", rf"\b{_RANGE}[\s-]*{_UNIT}(?![\w/])"),
     ("year", r"\b(?:1[89]|20)\d{2}\b(?!\s*(?:%|percent|per\s+cent))"),
     ("list-number", r"^\s*(?:#|no\.\s*|step\s+|tip\s+|reason\s+|part\s+)?\d{1,2}(?:[.):](?=\s)|\s+[-–—]\s)"),
-    ("label", r"\b(?:step|tip|day|week|month|phase|stage|type|level|chapter|part|section|tier|grade|class|schedule"
-              r"|round|session|cycle|figure|fig\.|table|page|p\.|pp\.|no\.|number|vol\.|issue|top|spf|gen|web)\s*#?"
-              r"\s*\d+[a-z]?\b|#\d+\b"),
+    ("label", rf"\b{_LABEL_WORDS}\s*#?\s*\d+[a-z]?\b|#\d+\b"),
     ("name", r"\b[A-Za-z]+(?:[-‐]?\d+(?:\.\d+)?)+[A-Za-z+]*(?![\w%])|\b\d+-[A-Z][A-Za-z]+\b"),
 ]
 
+
+class _Way(NamedTuple):
+    """One way a class can match in a window: a word of each group occurs in it (lower-cased), a
+    number written out does if `number_word`, and `pattern`, if any, matches in it."""
+
+    groups: tuple[tuple[str, ...], ...] = ()
+    pattern: str | None = None
+    number_word: bool = False
+
+
+_STREET = (r"(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Lane|Ln\.?|Drive|Dr\.?|Way|Court|Ct\.?|Place"
+           r"|Pl\.?|Parkway|Pkwy\.?|Highway|Hwy\.?|Square|Sq\.?|Terrace|Circle|Plaza)")
+_PERCENT = ("%", "percent")
+_TIMES = r"(?:x|times)\s+(?:a|per|each|daily|weekly|monthly|nightly)\b"  # "3 times a day", "2x daily"
+# Every match of a class has what one of its ways asks for, so a class with no way open in a
+# candidate's window has no match there and need not run: most classes never match near a
+# statistic, and these tests cost a fraction of the classes. Most look for a digit in the
+# context the class needs around some digit of its match ("600 mg": a digit before a unit).
+# tests/test_citations.py checks them against the classes.
+_NEEDS: dict[str, tuple[_Way, ...]] = {
+    "date": (_Way(pattern=r"\d[./-]\d|(?-i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"),),
+    "time": (_Way(pattern=r"\d(?=\s*[ap]\.?m|:\d|4/7)"),),
+    "phone": (_Way(pattern=r"\d(?:(?=\d\d[\s.-]\d{4}|\d\d\s\d{3}|-8\d\d-)|(?<=(?:call|text|dial|phone|tel\.?|ring)"
+                           r"\s*:?\s+(?:or\s+text\s+|us\s+(?:at|on)\s+)?\+?\d))"),),
+    "price": (_Way((("$", "£", "€", "¥", "₹", "usd", "eur", "gbp", "cad", "aud", "dollars"),)),),
+    "version": (_Way((("version",),)), _Way(pattern=r"\d\.\d")),
+    "address": (_Way(pattern=rf"\d(?:(?=(?-i:\s+(?:[A-Z][\w.'-]*\s+){{1,4}}{_STREET}\b))|(?<=(?-i:[A-Z]{{2}})\s+\d)"
+                             r"|(?<=(?:suite|ste\.?|unit|floor|apt\.?|building|bldg\.?|room|box)\s*#?\s*\d))"),),
+    "rating": (_Way((("star", "rated", "rating", "scor"),)), _Way(pattern=r"\d\.\d")),
+    "commercial": (_Way((_PERCENT, ("sav", "get", "take", "enjoy", "extra", "additional", "discount", "coupon", "promo",
+                                    "off", "cash", "back", "profits", "proceeds", "sales", "revenue", "purchase",
+                                    "order", "cost", "price", "bill", "fee", "premium", "deductible", "copay",
+                                    "balance", "total"))),),
+    "composition": (_Way((_PERCENT, ("standardi", "contain", "dv", "daily"))),
+                    _Way((_PERCENT,), rf"\d(?=\s*(?:%|percent\b)\s*(?:of\s+(?:the\s+|your\s+|our\s+|its\s+|all\s+)?)?"
+                                      rf"{_COMPOSITION}\b)")),
+    "measurement": (_Way((("%",), ("a1c", "body", "ejection", "oxygen", "spo2", "blood", "bac", "matocrit",
+                                   "transferrin"))),),
+    "count": (_Way((("=",),)), _Way(pattern=rf"\d(?=\s+(?:[\w-]+\s+){{0,3}}?{_STUDY_UNITS}\b)")),
+    "age": (_Way((("age", "old", "+", "0s", "0's"),)),),
+    # A range of digits ends in a digit; one written out ends in a number word.
+    "duration": (_Way(pattern=rf"\d(?:[\s-]*{_TIME_UNIT}\b|\s*{_TIMES})"),
+                 _Way(pattern=rf"{_WORD_NUM}(?:[\s-]*{_TIME_UNIT}\b|\s*{_TIMES})", number_word=True),
+                 _Way((("once", "twice"),))),
+    "dose": (_Way(pattern=rf"\d[\s-]*{_UNIT}(?![\w/])"),
+             _Way(pattern=rf"{_WORD_NUM}[\s-]*{_UNIT}(?![\w/])", number_word=True)),
+    "year": (_Way(pattern=r"(?:1[89]|20)\d\d"),),
+    "list-number": (_Way(pattern=r"\d(?:[.):](?=\s)|\s+[-–—]\s)"),),
+    "label": (_Way((("#",),)), _Way(pattern=rf"(?<={_LABEL_WORDS}\s*#?\s*)\d")),
+    "name": (_Way(pattern=r"(?<=[a-z][-‐]?)\d|\d-[a-z]"),),
+}
+_FLAGS = regex.IGNORECASE | regex.MULTILINE
 # One regex per class: separately each keeps the engine's fast scanning, which one big
 # alternation of them loses (measured: three times slower).
 CLASSES: list[tuple[str, regex.Pattern[str]]] = [
-    (name, regex_store.compile(pattern, regex.IGNORECASE | regex.MULTILINE)) for name, pattern in _CLASSES
+    (name, regex_store.compile(pattern, _FLAGS)) for name, pattern in _CLASSES
 ]
+_CompiledWay = tuple[tuple[tuple[str, ...], ...], "regex.Pattern[str] | None", bool]
+# (name, class pattern, its ways), in class order.
+_TESTED: list[tuple[str, regex.Pattern[str], tuple[_CompiledWay, ...]]] = [
+    (name, pattern, tuple((way.groups, None if way.pattern is None else regex_store.compile(way.pattern, _FLAGS),
+                           way.number_word) for way in _NEEDS[name]))
+    for name, pattern in CLASSES
+]
+# Every number written out (`_WORD_NUM`) holds one of these.
+_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                 "fifteen", "twenty", "thirty", "forty", "fifty", "hundred", "few", "couple", "several")
+# Characters the engine, ignoring case, takes for an ASCII letter that `str.lower` does not give
+# (as healthlint.kinds.scan.FOLD_EXCEPTIONS): in a window with one, every class runs.
+_FOLD_EXCEPTIONS = "\u0130\u0131\u017f"
 # How much text around a candidate can decide its numbers ("A1c of 6.5% or higher", "study of 1,200 adults").
 CONTEXT_BEFORE = 60
 CONTEXT_AFTER = 40
 # A number written in digits: what must be explained away before a candidate is dropped.
 DIGITS = regex_store.compile(r"\d+(?:[.,]\d+)*")
+
+
+class _Window:
+    """The spans of each class in text[start:end], found as they are asked for."""
+
+    __slots__ = ("end", "found", "lowered", "number_word", "start", "text")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text, self.start, self.end = text, start, end
+        window = text[start:end]
+        folds = not window.isascii() and any(char in window for char in _FOLD_EXCEPTIONS)
+        self.lowered = None if folds else window.lower()  # None: no cheap test can be trusted
+        self.found: list[list[tuple[int, int]] | None] = [None] * len(_TESTED)
+        self.number_word: bool | None = None  # whether a number is written out here, once asked
+
+    def spans(self, index: int) -> list[tuple[int, int]]:
+        """(start, end) of the matches of class `index`, as `finditer` over the window gives them."""
+        found = self.found[index]
+        if found is None:
+            _, pattern, ways = _TESTED[index]
+            found = self.found[index] = ([found.span() for found in pattern.finditer(self.text, self.start, self.end)]
+                                         if self._may_match(ways) else [])
+        return found
+
+    def _may_match(self, ways: tuple[_CompiledWay, ...]) -> bool:
+        lowered = self.lowered
+        if lowered is None or not ways:
+            return True
+        for groups, test, number_word in ways:
+            if not all(_holds_one(lowered, group) for group in groups):
+                continue
+            if number_word and not self._has_number_word():
+                continue
+            if test is None or test.search(self.text, self.start, self.end) is not None:
+                return True
+        return False
+
+    def _has_number_word(self) -> bool:
+        if self.number_word is None:
+            lowered = self.lowered
+            self.number_word = lowered is None or _holds_one(lowered, _NUMBER_WORDS)
+        return self.number_word
+
+    def classify(self, start: int, end: int) -> str | None:
+        """The first class with a span covering text[start:end]."""
+        found = self.found
+        for index, (name, _, _) in enumerate(_TESTED):
+            spans = found[index]
+            for lo, hi in self.spans(index) if spans is None else spans:
+                if lo <= start and end <= hi:
+                    return name
+        return None
+
+
+def _holds_one(text: str, words: tuple[str, ...]) -> bool:
+    return any(map(text.__contains__, words))
 
 
 def non_statistic_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
@@ -136,15 +266,14 @@ def non_statistic_spans(text: str, start: int = 0, end: int | None = None) -> li
     Lookbehinds and line starts still see the text before `start`, so a window gives the
     same spans as the whole text, except for spans that cross its edges.
     """
-    end = len(text) if end is None else end
-    return [(found.start(), found.end(), name)
-            for name, pattern in CLASSES for found in pattern.finditer(text, start, end)]
+    window = _Window(text, start, len(text) if end is None else end)
+    return [(lo, hi, name) for index, (name, *_) in enumerate(_TESTED) for lo, hi in window.spans(index)]
 
 
 def classify(text: str, start: int, end: int, spans: list[tuple[int, int, str]] | None = None) -> str | None:
     """The class of the non-statistic number covering text[start:end], or None."""
     if spans is None:
-        spans = non_statistic_spans(text, max(0, start - CONTEXT_BEFORE), min(len(text), end + CONTEXT_AFTER))
+        return _Window(text, max(0, start - CONTEXT_BEFORE), min(len(text), end + CONTEXT_AFTER)).classify(start, end)
     for lo, hi, name in spans:
         if lo <= start and end <= hi:
             return name
@@ -156,17 +285,22 @@ def all_non_statistic(text: str, start: int, end: int, spans: list[tuple[int, in
 
     None when the span holds at least one number that may be a statistic, or no digits at
     all ("two-thirds of people" is decided by the rule's own pattern). Without `spans`, only
-    the text around the span is examined.
+    the text around the span is examined, each class only as far as the numbers need it.
     """
-    numbers = list(DIGITS.finditer(text, start, end))
-    if not numbers:
+    numbers = DIGITS.finditer(text, start, end)
+    first_number = next(numbers, None)
+    if first_number is None:
         return None  # no digits: nothing to explain away
     if spans is None:
-        spans = non_statistic_spans(text, max(0, start - CONTEXT_BEFORE), min(len(text), end + CONTEXT_AFTER))
-    first: str | None = None
+        window = _Window(text, max(0, start - CONTEXT_BEFORE), min(len(text), end + CONTEXT_AFTER))
+        find = window.classify
+    else:
+        def find(lo: int, hi: int) -> str | None:
+            return classify(text, lo, hi, spans)
+    first = find(*first_number.span())
+    if first is None:
+        return None
     for number in numbers:
-        name = classify(text, number.start(), number.end(), spans)
-        if name is None:
+        if find(*number.span()) is None:
             return None
-        first = first or name
     return first

@@ -51,6 +51,14 @@ AUTHOR_YEAR = regex_store.compile(
     # the CDC (2023) · Smith (2021)
     rf"|(?P<name>{_NAME}(?:\s+(?:of\s+|for\s+|and\s+|&\s+)?{_NAME}){{0,5}})\s*\({_YEAR}\)",
 )
+# What every AUTHOR_YEAR match holds, one branch for each of its own (the text up to its year, in
+# brackets or after "et al", "and" or a name): a search several times quicker that rules most text out.
+_AUTHOR_YEAR_NEEDS = regex_store.compile(
+    r"\([^()]*\s(?:19|20)\d{2}[^()]*\)"
+    r"|et\s+al\.?,?\s*\(?(?:19|20)\d{2}"
+    rf"|(?:and|&)\s+{_NAME},?\s*\(?(?:19|20)\d{{2}}"
+    r"|\((?:19|20)\d{2}[a-z]?\)"
+)
 # Words that start an author-year look-alike but name no source: dates, generic nouns, journals.
 NOT_A_NAME = _words("""
     january february march april may june july august september october november december jan feb mar apr jun
@@ -128,10 +136,31 @@ def cited_sources(text: str, start: int = 0, end: int | None = None) -> list[tup
         out.extend(m.span() for m in PMID.finditer(text, start, end))
     if dated:
         out.extend(m.span() for m in VANCOUVER.finditer(text, start, end))
-    for found in AUTHOR_YEAR.finditer(text, start, end) if dated else ():
+    for found in AUTHOR_YEAR.finditer(text, start, end) if dated and _may_cite_author(text, start, end) else ():
         if is_name(found.group("name") or ""):
             out.append(found.span())
     return sorted(out)
+
+
+def cites(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether text[start:end] holds an identifier or an author-year citation (`cited_sources` finds one)."""
+    end = len(text) if end is None else end
+    if not _CITATION_DIGITS.search(text, start, end):
+        return False
+    if text.find("10.", start, end) >= 0 and DOI.search(text, start, end) is not None:
+        return True
+    if _PUBMED.search(text, start, end) is not None and PMID.search(text, start, end) is not None:
+        return True
+    if _CITATION_YEAR.search(text, start, end) is None:
+        return False
+    if VANCOUVER.search(text, start, end) is not None:
+        return True
+    return _may_cite_author(text, start, end) and any(
+        is_name(found.group("name") or "") for found in AUTHOR_YEAR.finditer(text, start, end))
+
+
+def _may_cite_author(text: str, start: int, end: int) -> bool:
+    return _AUTHOR_YEAR_NEEDS.search(text, start, end) is not None
 
 
 def text_markers(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, int]]:
@@ -146,8 +175,12 @@ def text_markers(text: str, start: int = 0, end: int | None = None) -> list[tupl
     return out
 
 
+_FIRST_NUMBER = regex_store.compile(r"\s*(\d{1,4})")
+_SCHEME = regex_store.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
 def first_number(label: str) -> int | None:
-    digits = regex.match(r"\s*(\d{1,4})", label.translate(_SUPERSCRIPT))
+    digits = _FIRST_NUMBER.match(label.translate(_SUPERSCRIPT))
     return int(digits.group(1)) if digits else None
 
 
@@ -176,7 +209,7 @@ def is_internal(url: str) -> bool:
     candidate = url.strip()
     if not candidate or candidate.startswith("//") or candidate.lower().startswith("www."):
         return False
-    return regex.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", candidate) is None
+    return _SCHEME.match(candidate) is None
 
 
 def registrable_domain(host: str) -> str:
@@ -198,9 +231,21 @@ def domain_matches(host: str, domain: str) -> bool:
     return host == domain or host.endswith("." + domain)
 
 
+def matches_any(host: str, domains: frozenset[str] | set[str]) -> bool:
+    """Whether `domain_matches(host, d)` for some d in `domains`: one set look-up per label of the host."""
+    if host in domains:
+        return True
+    at = host.find(".")
+    while at >= 0:
+        if host[at + 1:] in domains:
+            return True
+        at = host.find(".", at + 1)
+    return False
+
+
 def is_public_source(host: str, extra: frozenset[str] = frozenset()) -> bool:
     """Government, academic and international bodies, plus the configured source domains."""
-    if host.endswith(_PUBLIC_SUFFIXES) or any(domain_matches(host, d) for d in extra):
+    if host.endswith(_PUBLIC_SUFFIXES) or matches_any(host, extra):
         return True
     labels = host.split(".")
     return len(labels) >= 3 and labels[-2] in _PUBLIC_LABELS
