@@ -150,6 +150,7 @@ class Linter:
                  ignore: list[str] | None = None, compiled_cache: Path | None = None) -> None:
         self.config = config or Config()
         self.select, self.ignore = select, ignore
+        self.compiled_cache = compiled_cache
         if compiled_cache is not None:
             regex_store.load(compiled_cache)
         available = load_rules(self.config, compiled_cache)
@@ -397,6 +398,8 @@ class Linter:
                 on_result(result)
         if cache is not None:
             cache.save()
+        if self.compiled_cache is not None:  # patterns rules compiled on first use, for the next run
+            regex_store.save(self.compiled_cache)
         return self.finish([results[path] for path in files if path in results])
 
     def _cached(self, cache: ResultCache, path: str) -> FileResult | None:
