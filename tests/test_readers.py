@@ -1153,3 +1153,35 @@ def test_plain_block_is_the_block_finish_block_makes(text: str) -> None:
 )
 def test_plain_block_leaves_urls_and_blanks_to_finish_block(text: str) -> None:
     assert plain_block(text, 0, "paragraph", 0, False, 0, "") is None
+
+
+# --- invisible characters ---------------------------------------------------------------------
+
+INVISIBLE_CASES = [
+    ("page.md", "# Sleep\n\nOur tea cu\u00adres insomnia, and Night\u200bCalm works.\n"),
+    ("page.html", "<html><body><p>Our tea cu&shy;res insomnia, and Night&#8203;Calm works.</p></body></html>"),
+    ("page.txt", "SLEEP\n\nOur tea cu\u00adres insomnia, and Night\u2060Calm works.\n"),
+]
+
+
+@pytest.mark.parametrize(("name", "source"), INVISIBLE_CASES)
+def test_invisible_characters_do_not_split_words(name: str, source: str) -> None:
+    """A soft hyphen or zero-width space inside a word would hide it from every rule."""
+    doc = parse(name, source)
+    assert_exact(doc)
+    prose = [block.text for block in doc.blocks if "insomnia" in block.text]
+    assert prose == ["Our tea cures insomnia, and NightCalm works."]
+    block = doc.blocks[[b.text for b in doc.blocks].index(prose[0])]
+    start = block.text.index("cures")
+    src_start, src_end = block.map.span(start, start + len("cures insomnia"))
+    # The finding's place in the source still covers the invisible character between the halves.
+    assert source[src_start:src_end].startswith("cu") and source[src_start:src_end].endswith("res insomnia")
+
+
+def test_a_claim_split_by_a_soft_hyphen_is_still_found(tmp_path: Path) -> None:
+    from healthlint.engine.linter import Linter
+
+    page = tmp_path / "tea.md"
+    page.write_text("# Sleep tea\n\nOur tea cu\u00adres insomnia.\n", encoding="utf-8")
+    found = [d for d in Linter().lint_file(str(page)).diagnostics if d.rule == "claims/disease-claim"]
+    assert [(d.line, d.column, d.match) for d in found] == [(3, 9, "cu\u00adres insomnia")]

@@ -79,6 +79,27 @@ def add_checked(builder: BlockBuilder, source: str, text: str, pos: int) -> None
             builder.atomic(ch, p, p + 1)
 
 
+# Characters that show nothing yet split a word for a regex: soft hyphen, zero-width space,
+# non-joiner and joiner, word joiner, zero-width no-break space. Pasted copy and CMS output carry
+# them ("cu\u00adres"); they are left out of block text (the source map skips them, so a
+# finding's `match` is still the exact source slice, invisible character included).
+INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def _without_invisible(keep: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """The kept ranges with every invisible character cut out of them."""
+    out: list[tuple[int, int]] = []
+    for a, b in keep:
+        cursor = a
+        for found in INVISIBLE_RE.finditer(text, a, b):
+            if found.start() > cursor:
+                out.append((cursor, found.start()))
+            cursor = found.end()
+        if cursor < b:
+            out.append((cursor, b))
+    return out
+
+
 def _may_hold_url(text: str) -> bool:
     return "://" in text or "www." in text or "WWW." in text
 
@@ -185,7 +206,8 @@ def finish_block(
         _keep_loose(links, loose)
         return None
     urls = find_bare_urls(text)
-    if not urls and lead == 0 and trail == n:
+    invisible = INVISIBLE_RE.search(text) is not None
+    if not urls and not invisible and lead == 0 and trail == n:
         # The common case: nothing to trim or take out, the builder's text and map are final.
         for link in links:
             link.text = text[link.start : link.end]
@@ -210,6 +232,9 @@ def finish_block(
         _trim_ranges(text, keep)
     else:
         keep.append((lead, trail))
+    if invisible:
+        keep = _without_invisible(keep, text)
+        _trim_ranges(text, keep)  # a removed character may expose a blank at either end
     if not keep:
         _keep_loose(links + new_links, loose)
         return None
@@ -253,7 +278,7 @@ def plain_block(
     Only for text with no blank at either end and no bare URL, the usual paragraph or heading,
     which `finish_block` keeps as it is; returns None for any other text.
     """
-    if not text or text[0].isspace() or text[-1].isspace() or _may_hold_url(text):
+    if not text or text[0].isspace() or text[-1].isspace() or _may_hold_url(text) or INVISIBLE_RE.search(text):
         return None
     source_map = SourceMap()
     source_map.add_verbatim(len(text), src_start)
