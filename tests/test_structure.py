@@ -107,6 +107,19 @@ def test_menu_dividers_and_code_are_not_empty_items() -> None:
     assert matches(markdown, "page.md", "empty-list-item") == []
 
 
+@pytest.mark.parametrize(("name", "text"), [
+    ("page.txt", "OUR CLINIC\n\nWe treat back pain with exercise plans.\n\n---\n\nCall us to book a visit.\n"),
+    ("page.txt", "We treat back pain.\n\n* * *\n\nCall us to book.\n\n___\n\nHours: 9 to 5.\n"),
+    ("page.html", "<p>We treat back pain.</p><p>---</p><p>Call us to book.</p><div>* * *</div><p>End.</p>"),
+])
+def test_separator_lines_are_not_empty_items(name: str, text: str) -> None:
+    """A line of dashes or spaced asterisks is a flattened <hr>, not a bullet with nothing after it."""
+    assert matches(text, name, "empty-list-item") == []
+    # A lone mark in the same place still is an empty item.
+    lone = text.replace("---", "—").replace("* * *", "•").replace("___", "–")
+    assert matches(lone, name, "empty-list-item") != []
+
+
 # ----------------------------------------------------------------------------- empty-section
 
 def test_a_heading_with_nothing_under_it_is_flagged() -> None:

@@ -73,6 +73,9 @@ _TERMINAL = regex_store.compile(r"[.!?…][\"'”’)\]]*$")
 _SHORT_FRAGMENT_WORDS = 6
 _FLAT_ITEM_WORDS = 12
 _BULLET_ONLY = regex_store.compile(r"^[\s•◦▪‣●○■□➢➤✓✔*·–—-]+$")
+# A line of three or more of one mark ("---", "* * *", "___"): a separator (Markdown's thematic
+# break, a flattened <hr>), not an empty bullet, though text and HTML readers keep it as prose.
+_SEPARATOR_LINE = regex_store.compile(r"^[ \t]*([-*_=~•·–—])(?:[ \t]*\1){2,}[ \t]*$")
 
 # What may stand between two prose blocks without being content of its own.
 _COMMENT = regex_store.compile(r"<!--.*?(?:-->|$)", regex.DOTALL)
@@ -166,8 +169,9 @@ class StructureRule(Rule):
     def _empty_list_items(self, document: Document) -> Iterator[Diagnostic]:
         blocks = document.blocks
         for block in blocks:
-            if (block.kind == "list_item" and not _HAS_WORD.search(block.text)) or (
-                    block.kind in ("paragraph", "heading") and _BULLET_ONLY.match(block.text)):
+            if ((block.kind == "list_item" and not _HAS_WORD.search(block.text)) or (
+                    block.kind in ("paragraph", "heading") and _BULLET_ONLY.match(block.text))) and not (
+                    _separator_line(document.source, block.src_start, block.src_end)):
                 yield self.diagnostic(document, block, 0, len(block.text))
         if document.format not in ("markdown", "html"):
             return
@@ -312,3 +316,14 @@ def _trimmed(source: str, start: int, end: int) -> tuple[int, int]:
     while end > start and source[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def _separator_line(source: str, start: int, end: int) -> bool:
+    """Whether the source line(s) holding [start, end), marker included, are a separator line."""
+    line_start = source.rfind("\n", 0, start) + 1
+    line_end = source.find("\n", end)
+    line = source[line_start:line_end if line_end != -1 else len(source)].rstrip("\r")
+    if _SEPARATOR_LINE.match(line):
+        return True
+    # HTML: the separator is the element's text, e.g. <p>---</p>.
+    return _SEPARATOR_LINE.match(source[start:end]) is not None
