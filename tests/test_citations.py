@@ -558,6 +558,32 @@ def test_the_quick_test_of_every_number_class_passes_wherever_the_class_matches(
     assert_quick_tests_hold(case(text))
 
 
+@settings(max_examples=300)
+@given(copy_with_numbers, st.sampled_from([str, str.upper, str.lower]))
+def test_ways_run_on_lower_cased_ascii_windows_answer_as_the_engine_does(text: str, case) -> None:
+    assert_lowered_ways_agree(case(text))
+
+
+@pytest.mark.parametrize("text", [
+    "Take 4,000 IU of vitamin D3", "Add 5 mL twice a DAY", "TWO GUMMIES for SIX WEEKS", "500mAh battery",
+    "2 Billion CFU per capsule", "Three times weekly, 10 mins", "a couple of hours", "120 MM HG at rest",
+])
+def test_ways_run_on_lower_cased_ascii_windows_answer_as_the_engine_does_on_units(text: str) -> None:
+    assert_lowered_ways_agree(text)
+
+
+def assert_lowered_ways_agree(text: str) -> None:
+    for start, end in windows_of(text):
+        window = text[start:end]
+        if not window.isascii():
+            continue
+        for name, _, ways in numbers._TESTED:
+            for _, test, _, lowered_test in ways:
+                if lowered_test is not None:
+                    expected = test.search(text, start, end) is not None
+                    assert (lowered_test.search(window.lower()) is not None) == expected, (name, window)
+
+
 @pytest.mark.parametrize("text", [
     "Take 3totwo mg daily", "Rest 4orfive hours", "Book 2 x weekly", "Kids aged 5–12 and up", "(555)010-2040",
     "Visit 12 Main St. or Ste 4", "rated 4.5/5 – 4 stars", "\u017fix weeks", "fig.2 and no.5", "HbA1c of 6.5%",

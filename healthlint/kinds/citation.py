@@ -379,6 +379,8 @@ class CitationRule(Rule):
         self._continues, self._method_reports, self._elaborations, self._weak_sources = (
             _searches(self.continues), _searches(self.method_report), _searches(self.elaborated_by),
             _searches(self.weak_source))
+        # Each method_report search with its StartScan: a block whose words cannot start a match is not searched.
+        self._method_checks = list(zip(map(StartScan, self.method_report), self._method_reports, strict=True))
         # What decides whether evidence is in reach; compiled patterns are shared through regex_store.
         self._method_key = _pattern_ids(self.method_report)
         self._evidence_key = (self.window, self.elsewhere, _pattern_ids(self.continues), self._method_key,
@@ -605,7 +607,10 @@ class CitationRule(Rule):
         key = (self._method_key, index)
         found = reported.get(key)
         if found is None:
-            found = reported[key] = _any_search(self._method_reports, document.blocks[index].text)
+            text = document.blocks[index].text
+            found = reported[key] = any(search(text, timeout=REGEX_TIMEOUT) is not None
+                                        for scan, search in self._method_checks
+                                        if _may_match_in_block(scan, document, index))
         return found
 
     def _evidence_in(self, document: Document, sources: Sources, sites: SelfSites, index: int,
@@ -708,6 +713,13 @@ def _literal_starts(patterns: list[regex.Pattern[str]]) -> tuple[str, ...] | Non
             return None
         found.update(literal.strip(WORD_START) for literal in literals)
     return tuple(sorted(found))
+
+
+def _may_match_in_block(scan: StartScan, document: Document, index: int) -> bool:
+    """Whether the pattern may match in block `index`'s text: its leading literals occur there (the page's
+    word index answers for every block at once)."""
+    starts = scan.blocks(document)
+    return starts is None or index in starts
 
 
 def _any_search(searches: tuple[Callable[..., regex.Match[str] | None], ...], text: str) -> bool:
