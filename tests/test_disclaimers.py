@@ -19,7 +19,16 @@ from healthlint.config import Config
 from healthlint.diagnostic import Diagnostic
 from healthlint.engine.linter import Linter
 from healthlint.errors import RulesetError
-from healthlint.kinds.disclaimer import Haystack, Screened, Speller, _replace_words, _windows, normalise, required_words
+from healthlint.kinds.disclaimer import (
+    Haystack,
+    Screened,
+    Speller,
+    _replace_words,
+    _windows,
+    normalise,
+    one_edit_cut,
+    required_words,
+)
 from tests.conftest import EVAL_DOCS, SEEDS, SHARED_SEEDS, needs_shared
 
 LINTERS: dict[tuple[str, tuple[tuple[str, object], ...]], Linter] = {}
@@ -379,6 +388,45 @@ def test_star_ratings_and_crowds_trigger_results_vary() -> None:
     assert only("results-vary", "# ShieldUp\n\n★★★★★ Rated 4.8 by 900 families.\n")
     assert only("results-vary", "# ShieldUp\n\nThousands of happy customers are living proof that it works.\n")
     assert not only("results-vary", "# ShieldUp\n\nOur drops contain zinc and elderberry.\n")
+
+
+@pytest.mark.parametrize("statement", [
+    "Most people reprt less pain after six sessions.",  # the edit in the tail of the wording
+    "Mos patients report less pain after six sessions.",  # in its head
+    "Mostpatients report less pain after six sessions.",  # between the two
+    "In our records everyone is diferent: half of patients improved.",
+])
+def test_results_statements_with_a_typo(statement: str) -> None:
+    assert not only("results-vary", TESTIMONIAL + "\n" + statement + "\n")
+
+
+def test_one_edit_cut_splits_before_a_word() -> None:
+    assert one_edit_cut(r"most\s(?:patients|people)\s(?:\w+\s){0,2}?(?:see|report)") == (
+        r"most\s", r"(?:patients|people)\s(?:\w+\s){0,2}?(?:see|report)")
+    assert one_edit_cut(r"not\stypical|atypical\sresults?") is None  # an alternation at the top
+    assert one_edit_cut(r"\bmost\speople\ssee") is None  # word boundaries: not cut
+    assert one_edit_cut(r"on\saverage") is None  # "on" is too short to screen anything
+
+
+def test_fuzzy_screens_pass_every_one_edit_match() -> None:
+    """Whenever the fuzzy wording matches, one of its two screens does: windows they skip hold no match."""
+    [rule] = [r for r in linter().rules if r.id == "disclaimers/results-vary"]
+    wordings = [w for w in rule.common.any if w.fuzzy_screens]
+    assert len(wordings) >= 3
+    samples = ["most people report", "most clients saw", "everyone is different", "every patient reacts differently",
+               "results often depend on", "reviews are individual experiences"]
+    checked = 0
+    for wording in wordings:
+        fuzzy = wording.fuzzy.compiled
+        for sample in samples:
+            variants = {sample[:i] + edit + sample[i + 1 + skip:] for i in range(len(sample) + 1)
+                        for edit, skip in (("", 0), ("x", 0), ("x", -1), (" ", 0))}
+            for variant in variants:
+                text = f"our clinic notes that {variant} after treatment"
+                if fuzzy.search(text) is not None:
+                    checked += 1
+                    assert any(screen.search(text) is not None for screen in wording.fuzzy_screens), (variant,)
+    assert checked > 100
 
 
 # ------------------------------------------------------------------ financial interest

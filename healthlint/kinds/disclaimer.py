@@ -280,6 +280,74 @@ def _run_words(run: str) -> list[str]:
     return [w.lower() for w in _LITERAL_WORD.findall(run)]
 
 
+# Syntax `one_edit_cut` does not cut: word boundaries, anchors, lookarounds, named
+# or numbered groups and backreferences, inline flags, term lists and named lists.
+_UNSPLITTABLE = regex_store.compile(r"\\[bBAZGLg\d]|\(\?(?:[=!<P]|[a-zA-Z-]*\))|[\^$]|\{\{")
+MIN_SCREEN_LETTERS = 3  # a part whose longest required word is shorter screens out too little
+
+
+def one_edit_cut(source: str) -> tuple[str, str] | None:
+    """`source` cut in two consecutive parts, head and tail, each needing a literal word of at least
+    `MIN_SCREEN_LETTERS` letters: the cut whose weaker part needs the longest word. None when no cut
+    qualifies, or `source` has syntax this reader does not follow.
+
+    A match with one edit has the edit in the head's text or in the tail's (an inserted character
+    between them counts for either), so it matches `head(?:tail){e<=1}` or `(?:head){e<=1}tail`.
+    """
+    if _UNSPLITTABLE.search(source):
+        return None
+    items = _top_level_items(source)
+    if items is None:
+        return None
+    best: tuple[int, int] = (MIN_SCREEN_LETTERS - 1, 0)
+    chosen: tuple[str, str] | None = None
+    for cut in range(1, len(items)):
+        if not required_words(items[cut]):
+            continue  # a part starts with a word, which the engine looks for fast
+        head, tail = "".join(items[:cut]), "".join(items[cut:])
+        strengths = [max((min(map(len, clause)) for clause in required_words(part)), default=0)
+                     for part in (head, tail)]
+        score = (min(strengths), sum(strengths))
+        if score > best:
+            best, chosen = score, (head, tail)
+    return chosen
+
+
+def _top_level_items(source: str) -> list[str] | None:
+    """The items of `source`'s top-level concatenation, each with its quantifier; None when it has
+    a top-level alternation or syntax this reader does not follow."""
+    items: list[str] = []
+    i = 0
+    try:
+        while i < len(source):
+            char, start = source[i], i
+            if char in "|)?*+{":
+                return None
+            if char.isalnum() or char == " ":
+                while i < len(source) and (source[i].isalnum() or source[i] == " "):
+                    i += 1  # a run of literal letters is one item: cuts fall between words
+                if i < len(source) and source[i] in "?*+{":
+                    if i - start > 1:
+                        i -= 1  # a quantifier applies to the run's last letter only: that letter is an item
+                    else:
+                        _, i = _quantifier(source, i)
+                items.append(source[start:i])
+                continue
+            if char == "(":
+                _, i = _group(source, i)
+            elif char == "[":
+                i = _skip_class(source, i)
+            elif char == "\\":
+                i = _skip_escape(source, i)
+            else:
+                i += 1
+            _, i = _quantifier(source, i)
+            items.append(source[start:i])
+    except (IndexError, ValueError):
+        return None
+    return items
+
+
 class Haystack:
     """A text to search, its lower-cased form, and a memo of which words it contains."""
 
@@ -632,6 +700,13 @@ class Wording:
         # Fuzzy matching multiplies the cost of free word runs ((?:\w+\s){0,6}): keep it to plain wordings.
         if edits and self.anchors and self.source.count("\\w") <= MAX_FUZZY_WORD_RUNS:
             self.fuzzy = spec.compile(key, rf"(?:{self.source}){{e<={edits}}}", regex.IGNORECASE)
+        # Two cheaper searches that every match with one edit passes (see `one_edit_cut`): the fuzzy
+        # regex tries an edit at every position of a window, these only next to an exact part. The
+        # second looks behind its exact tail (it may see before the window: it only screens).
+        cut = one_edit_cut(self.source) if self.fuzzy is not None and edits == 1 else None
+        self.fuzzy_screens: tuple[regex.Pattern[str], ...] = () if cut is None else (
+            spec.compile(key, rf"(?:{cut[0]})(?:{cut[1]}){{e<=1}}", regex.IGNORECASE),
+            spec.compile(key, rf"(?<=(?:{cut[0]}){{e<=1}})(?:{cut[1]})", regex.IGNORECASE))
         self.reach = len(self.source) + 2 * edits + 8
         # Near two of its telling words (one when it has one): with a typo or two, a window
         # still holds that many intact words, and pages dense in one common word stay cheap.
@@ -660,11 +735,14 @@ class Wording:
             windows = hay._near[self.fuzzy_windows_key] = _windows(hay, self.anchor_words, self.reach, self.at_least,
                                                                    self.anchors)
         search, text = getattr(self.fuzzy, "compiled", self.fuzzy).search, hay.text
+        screens = [getattr(screen, "compiled", screen).search for screen in self.fuzzy_screens]
         budget = FUZZY_BUDGET
         for lo, hi in windows:
             budget -= hi - lo
             if budget < 0:
                 return False  # anchors everywhere: a page this dense in them gets the exact and spelled checks only
+            if screens and all(screen(text, lo, hi, timeout=REGEX_TIMEOUT) is None for screen in screens):
+                continue  # no match with the edit in the head, nor with it in the tail: none at all
             if search(text, lo, hi, timeout=REGEX_TIMEOUT):
                 return True
         return False

@@ -181,13 +181,13 @@ class TestimonialRule(Rule):
         for quote in quotes:
             if quote.expert or len(WORD.findall(quote.content)) < self.min_words:
                 continue
+            # A testimonial has voice and outcome, or one of them and a signature or section. The
+            # outcome regex is the costly one: it decides only when voice and context disagree.
             voice = self.voice.search(quote.content) is not None
-            outcome = self.outcome.search(quote.content) is not None
-            if not (voice or outcome):
+            placed = in_section or quote.signed or (not text[quote.end:].strip() and self._names_in(following))
+            if not (voice or placed):
                 continue
-            attributed = quote.signed or (
-                not text[quote.end:].strip() and self._names_in(following))
-            if (voice and outcome) or attributed or in_section:
+            if (voice and placed) or self.outcome.search(quote.content) is not None:
                 spans.append((quote.start, quote.attributed_end or quote.end))
         if quotes:
             return spans
