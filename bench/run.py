@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -38,14 +37,17 @@ class Timing:
 
 
 def timed(command: list[str], cwd: Path) -> Timing:
-    """Run a command; wall time, CPU of it and its workers, and the peak RSS of the largest process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """Run a command; wall time, CPU of it and its workers, and the peak RSS of its largest process.
+
+    os.wait4 reports the resources of this one command (and the workers it waited for), so each
+    row's peak is its own, not the largest of every command run so far.
+    """
     start = time.perf_counter()
-    proc = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Timing(wall, cpu, after.ru_maxrss / 1024, proc.returncode)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Timing(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode)
 
 
 def compile_bytecode() -> None:
