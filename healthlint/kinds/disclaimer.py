@@ -48,13 +48,12 @@ import html
 import operator
 import re
 import weakref
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, compress, islice
 from pathlib import Path
-from time import monotonic
 from typing import Any
 
 import regex
@@ -65,7 +64,7 @@ from healthlint.document.model import Block, Document
 from healthlint.errors import RulesetError
 from healthlint.kinds.base import REGEX_TIMEOUT, LintContext, Rule, SpecReader
 from healthlint.kinds.pattern import compile_terms_pattern
-from healthlint.kinds.scan import StartScan, TextIndex, text_index
+from healthlint.kinds.scan import StartScan, TextIndex, matches_at, text_index
 
 # Normalisation for comparing wordings: what a reader does not notice.
 _APOSTROPHE = regex_store.compile(r"(?<=\w)['’ʼ`](?=\w)")
@@ -460,7 +459,7 @@ class Screened:
         text = hay.text
         if starts is not None:
             for lo, hi in spans:
-                yield from _matches_from(self.compiled, text, starts, lo, hi)
+                yield from matches_at(self.compiled, text, starts, REGEX_TIMEOUT, lo, hi)
             return
         for lo, hi in spans:
             yield from self.compiled.finditer(text, lo, hi, timeout=REGEX_TIMEOUT)
@@ -524,31 +523,7 @@ def _spans(places: list[int], reach: int, size: int) -> list[tuple[int, int]]:
 def _first_match(compiled: regex.Pattern[str], text: str, starts: tuple[int, ...], lo: int,
                  hi: int) -> regex.Match[str] | None:
     """`compiled.search(text, lo, hi)` when every match starts at one of the sorted `starts`."""
-    for found in _matches_from(compiled, text, starts, lo, hi):
-        return found
-    return None
-
-
-def _matches_from(compiled: regex.Pattern[str], text: str, starts: tuple[int, ...], lo: int,
-                  hi: int) -> Iterator[regex.Match[str]]:
-    """`compiled.finditer(text, lo, hi)` when every match starts at one of the sorted `starts`
-    (`StartScan.finditer`, with the timeout checked in line: this runs for every candidate)."""
-    deadline = monotonic() + REGEX_TIMEOUT
-    match = compiled.match
-    end = lo
-    for k in range(bisect_left(starts, lo), len(starts)):
-        at = starts[k]
-        if at >= hi:
-            break
-        if at < end:
-            continue
-        left = deadline - monotonic()
-        if left <= 0:
-            raise TimeoutError("regex timed out")
-        found = match(text, at, hi, timeout=left)
-        if found is not None:
-            yield found
-            end = found.end()
+    return next(matches_at(compiled, text, starts, REGEX_TIMEOUT, lo, hi), None)
 
 
 def _windows(hay: Haystack, words: tuple[str, ...], reach: int, at_least: int = 1,

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
-from itertools import accumulate, compress
+from itertools import accumulate, compress, islice
 from operator import itemgetter, methodcaller
 from time import monotonic
 from typing import Any
@@ -923,16 +923,7 @@ class StartScan:
         if starts is None:
             yield from self.pattern.finditer(text, timeout=timeout)
             return
-        end = 0
-        match = self.compiled.match
-        deadline = monotonic() + timeout
-        for at in starts:
-            if at < end:
-                continue
-            found = match(text, at, timeout=_left(deadline))
-            if found is not None:
-                yield found
-                end = found.end()
+        yield from _matches_in_order(self.compiled, text, starts, timeout)
 
     def finditer(self, text: str, starts: Sequence[int] | None, timeout: float, pos: int = 0,
                  endpos: int | None = None) -> Iterator[regex.Match[str]]:
@@ -943,25 +934,33 @@ class StartScan:
             else:
                 yield from self.pattern.finditer(text, pos, len(text) if endpos is None else endpos, timeout=timeout)
             return
-        endpos = len(text) if endpos is None else endpos
-        end = pos
-        match = self.compiled.match
-        deadline = monotonic() + timeout
-        for k in range(bisect_left(starts, pos), len(starts)):
-            at = starts[k]
-            if at >= endpos:
-                break
-            if at < end:
-                continue
-            found = match(text, at, endpos, timeout=_left(deadline))
-            if found is not None:
-                yield found
-                end = found.end()
+        yield from matches_at(self.compiled, text, starts, timeout, pos, endpos)
 
 
-def _left(deadline: float) -> float:
-    """Seconds left before `deadline`: like one finditer's timeout, it counts the whole scan."""
-    left = deadline - monotonic()
-    if left <= 0:
-        raise TimeoutError("regex timed out")
-    return left
+def matches_at(compiled: regex.Pattern[str], text: str, starts: Sequence[int], timeout: float, pos: int = 0,
+               endpos: int | None = None) -> Iterator[regex.Match[str]]:
+    """`compiled.finditer(text, pos, endpos)` when every match starts at one of the sorted `starts`."""
+    return _matches_in_order(compiled, text, islice(starts, bisect_left(starts, pos), None), timeout, pos, endpos)
+
+
+def _matches_in_order(compiled: regex.Pattern[str], text: str, starts: Iterable[int], timeout: float, pos: int = 0,
+                      endpos: int | None = None) -> Iterator[regex.Match[str]]:
+    """Matches at the positions `starts` yields (in order, none before `pos`), none overlapping. The
+    timeout counts the whole scan, like one finditer's, and is checked in line: this runs for every
+    candidate position."""
+    endpos = len(text) if endpos is None else endpos
+    match = compiled.match
+    deadline = monotonic() + timeout
+    end = pos
+    for at in starts:
+        if at >= endpos:
+            break
+        if at < end:
+            continue
+        left = deadline - monotonic()
+        if left <= 0:
+            raise TimeoutError("regex timed out")
+        found = match(text, at, endpos, timeout=left)
+        if found is not None:
+            yield found
+            end = found.end()
