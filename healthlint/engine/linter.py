@@ -19,7 +19,7 @@ from typing import Any
 
 from healthlint import regex_store
 from healthlint.config import Config
-from healthlint.diagnostic import SEVERITY_RANK, Diagnostic
+from healthlint.diagnostic import Diagnostic
 from healthlint.document.load import BinaryFileError, decode, format_for, parse
 from healthlint.document.model import Document
 from healthlint.engine import packing, suppression
@@ -93,7 +93,12 @@ class FileResult:
 
     @classmethod
     def skip(cls, path: str, reason: str) -> FileResult:
-        return cls(path, notices=[f"{path}: skipped: {reason}"], skipped=True)
+        return cls(path).mark_skipped(reason)
+
+    def mark_skipped(self, reason: str) -> FileResult:
+        self.notices.append(f"{self.path}: skipped: {reason}")
+        self.skipped = True
+        return self
 
     def pack(self) -> FileResult:
         if self.packed is None:
@@ -282,8 +287,7 @@ class Linter:
         try:
             text, notices = decode(data)
         except BinaryFileError:
-            result.notices.append(f"{path}: skipped: binary file")
-            result.skipped = True
+            result.mark_skipped("binary file")
             return
         result.notices.extend(f"{path}: {n}" for n in notices)
         document = parse(path, text, fmt)
@@ -291,10 +295,9 @@ class Linter:
         longest = max(document.blocks, key=lambda block: len(block.text), default=None)
         if longest is not None and len(longest.text) > self.max_block_size:
             line = document.position(longest.src_start)[0]
-            result.notices.append(
-                f"{path}: skipped: the prose block at line {line} has {len(longest.text):,} characters, over the "
+            result.mark_skipped(
+                f"the prose block at line {line} has {len(longest.text):,} characters, over the "
                 f"{self.max_block_size:,} limit (split it into paragraphs, or raise options.max_block_size)")
-            result.skipped = True
             return
         result.diagnostics = self.lint_document(document, result.collected, result.rule_errors)
 
@@ -405,10 +408,6 @@ class Linter:
     def _cached(self, cache: ResultCache, path: str) -> FileResult | None:
         data = self.read_file(path)  # never blocks on a FIFO nor reads a file over the size limit
         return None if isinstance(data, FileResult) else cache.get(path, digest(data))
-
-    def fails(self, diagnostics: list[Diagnostic]) -> bool:
-        threshold = SEVERITY_RANK[self.config.fail_level]
-        return any(SEVERITY_RANK[d.severity] >= threshold for d in diagnostics)
 
 
 def rule_timeout_message(rule: Rule, where: str) -> str:
