@@ -23,8 +23,10 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 SOURCE_ROOT = "%SRCROOT%"
 
 
-# Stands in for the results while the rest of the log is formatted; the results are written in its place.
+# Stands in for the results while the rest of the log is formatted (as a JSON string, the way it
+# appears in the formatted text); the results are written in its place.
 _RESULTS_MARK = "\0results\0"
+_RESULTS_MARK_JSON = json.dumps(_RESULTS_MARK)
 
 
 def stream(diagnostics: Iterable[Diagnostic], summary: Summary) -> Iterator[str]:
@@ -33,9 +35,11 @@ def stream(diagnostics: Iterable[Diagnostic], summary: Summary) -> Iterator[str]
     The rules are listed before the results, so they come from `summary.rules` (every rule that
     ran); only without it are the findings gathered first to learn their rules.
     """
-    if not summary.rules:
+    if summary.rules:
+        rule_ids = sorted(summary.rules)
+    else:
         diagnostics = list(diagnostics)
-    rule_ids = sorted(set(summary.rules) | ({d.rule for d in diagnostics} if not summary.rules else set()))
+        rule_ids = sorted({d.rule for d in diagnostics})
     index = {rule_id: position for position, rule_id in enumerate(rule_ids)}
     run: dict[str, Any] = {
         "tool": {"driver": {
@@ -49,9 +53,9 @@ def stream(diagnostics: Iterable[Diagnostic], summary: Summary) -> Iterator[str]
     }
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     text = json.dumps(log, ensure_ascii=False, indent=2) + "\n"
-    mark = text.index(json.dumps(_RESULTS_MARK))
+    mark = text.index(_RESULTS_MARK_JSON)
     line_start = text.rindex("\n", 0, mark)
-    head, indent, tail = text[:line_start], text[line_start + 1:mark], text[mark + len(json.dumps(_RESULTS_MARK)):]
+    head, indent, tail = text[:line_start], text[line_start + 1:mark], text[mark + len(_RESULTS_MARK_JSON):]
     yield head  # ends with the results' opening bracket
     written = False
     for d in diagnostics:
