@@ -427,27 +427,8 @@ class Screened:
         memo_key = (id(self.compiled), self.reach)
         if memo_key in hay._searched:
             return hay._searched[memo_key]
-        found = hay._searched[memo_key] = self._search(hay)
+        found = hay._searched[memo_key] = next(self.finditer(hay), None)
         return found
-
-    def _search(self, hay: Haystack) -> regex.Match[str] | None:
-        plan = self._plan(hay)
-        if plan is None:
-            return None
-        spans, starts = plan
-        text = hay.text
-        if starts is not None:
-            for lo, hi in spans:
-                found = _first_match(self.compiled, text, starts, lo, hi)
-                if found is not None:
-                    return found
-            return None
-        search = self.compiled.search
-        for lo, hi in spans:
-            found = search(text, lo, hi, timeout=REGEX_TIMEOUT)
-            if found is not None:
-                return found
-        return None
 
     def finditer(self, hay: Haystack) -> Iterator[regex.Match[str]]:
         """Every match, searched only near the key words (a match never spans two windows,
@@ -518,12 +499,6 @@ def _spans(places: list[int], reach: int, size: int) -> list[tuple[int, int]]:
     firsts, lasts = [0, *cuts], [k - 1 for k in cuts]
     lasts.append(len(places) - 1)
     return [(max(places[a] - reach, 0), min(places[b] + reach, size)) for a, b in zip(firsts, lasts, strict=True)]
-
-
-def _first_match(compiled: regex.Pattern[str], text: str, starts: tuple[int, ...], lo: int,
-                 hi: int) -> regex.Match[str] | None:
-    """`compiled.search(text, lo, hi)` when every match starts at one of the sorted `starts`."""
-    return next(matches_at(compiled, text, starts, REGEX_TIMEOUT, lo, hi), None)
 
 
 def _windows(hay: Haystack, words: tuple[str, ...], reach: int, at_least: int = 1,
