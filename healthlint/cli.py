@@ -117,9 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from healthlint import re_store
     from healthlint.config import load_config
     from healthlint.discovery import discover
-    from healthlint.engine.linter import Linter, RunResult
     from healthlint.progress import ProgressBar, wanted
     from healthlint.reporters import Summary, streamer
 
@@ -135,6 +135,10 @@ def run_check(args: argparse.Namespace) -> int:
 
     # Compiled rulesets and per-file results are both cached here, unless --no-cache.
     cache_dir = None if args.no_cache else (args.cache_dir or config.root / CACHE_DIR_NAME)
+    if cache_dir is not None:
+        re_store.load(cache_dir)  # before the linter's modules are imported: they compile patterns at import
+    from healthlint.engine.linter import Linter, RunResult
+
     linter = Linter(config, select=_csv(args.select) or None, ignore=_csv(args.ignore), compiled_cache=cache_dir)
     paths = args.paths or ["."]
     if "-" in paths:
@@ -161,6 +165,8 @@ def run_check(args: argparse.Namespace) -> int:
             run.notices.append(f"no files to check in {', '.join(paths)} "
                                "(looked for .md, .markdown, .html, .htm, .txt)")
     bar.close()
+    if cache_dir is not None:
+        re_store.save(cache_dir)
     if not args.quiet:
         for notice in run.notices:
             print(f"healthlint: warning: {notice}", file=sys.stderr)

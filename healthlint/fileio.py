@@ -8,8 +8,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
-def write_atomic_chunks(path: Path, chunks: Iterable[bytes]) -> None:
+def write_atomic_chunks(path: Path, chunks: Iterable[bytes], durable: bool = True) -> None:
     """Replace `path` with the chunks in one step: a reader sees the old file or the new, never a mix.
+
+    `durable` syncs the data to disk before the rename, so a crash cannot leave an empty report. Cache
+    files skip it: a cache file lost or torn in a crash fails its signature and is only rebuilt.
 
     On any exception, Ctrl-C included, the temporary file is removed and `path` is untouched.
     A symbolic link is written through (its target is replaced), never turned into a file.
@@ -24,15 +27,16 @@ def write_atomic_chunks(path: Path, chunks: Iterable[bytes]) -> None:
             for chunk in chunks:
                 handle.write(chunk)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
 
 
-def write_atomic_bytes(path: Path, data: bytes) -> None:
-    write_atomic_chunks(path, [data])
+def write_atomic_bytes(path: Path, data: bytes, durable: bool = True) -> None:
+    write_atomic_chunks(path, [data], durable)
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -9,7 +9,6 @@ when the run ends, so the report below starts on a clean line.
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from collections.abc import Callable, Mapping
 from typing import TextIO
@@ -55,6 +54,8 @@ class ProgressBar:
 
     def line(self, label: str = "") -> str:
         """`healthlint [#########...............]  120/340 files  pages/sleep.md`, cut to the terminal."""
+        import shutil  # only a visible bar needs it
+
         share = self.done / self.total if self.total else 1.0
         filled = min(BAR_WIDTH, int(share * BAR_WIDTH))
         text = f"healthlint [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {self.done:>{len(str(self.total))}}/" \

@@ -14,7 +14,6 @@ import hashlib
 import hmac
 import os
 import pickle
-import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -41,7 +40,7 @@ def _key() -> bytes | None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(secrets.token_bytes(32))
+            handle.write(os.urandom(32))  # what secrets.token_bytes does
         return path.read_bytes()
     except FileExistsError:  # another run created it a moment ago
         try:

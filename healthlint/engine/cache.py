@@ -64,7 +64,7 @@ class ResultCache:
             ignore = self.directory / ".gitignore"
             if not ignore.exists():  # atomic too: another run may be writing it at this moment
                 write_atomic(ignore, "# Created by healthlint; the cache is never worth committing.\n*\n")
-            write_atomic_bytes(self.file, data)
+            write_atomic_bytes(self.file, data, durable=False)
         except OSError:
             return
         self.changed = False

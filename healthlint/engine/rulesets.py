@@ -17,7 +17,6 @@ import hashlib
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 
 from healthlint import signed_pickle
@@ -40,7 +39,9 @@ class Ruleset:
 
 def builtin_dir() -> Path:
     """Where the shipped rulesets live: inside the wheel, or at the top of a source checkout."""
-    packaged = Path(str(files("healthlint"))) / "rulesets"
+    # The package folder itself, as importlib.resources.files("healthlint") gives for any installed wheel,
+    # without importing importlib.resources (and zipfile) on every start.
+    packaged = Path(__file__).resolve().parents[1] / "rulesets"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "rulesets"
@@ -91,7 +92,7 @@ def load_ruleset(path: Path, compiled_cache: Path | None = None) -> Ruleset:
         data = signed_pickle.dumps(ruleset)
         if data is not None:
             compiled_cache.mkdir(parents=True, exist_ok=True)
-            write_atomic_bytes(pickled, data)
+            write_atomic_bytes(pickled, data, durable=False)
     except Exception:  # a rule that cannot be pickled, or a read-only cache: just do not cache
         pass
     return ruleset
