@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from healthlint.config import Config
 from healthlint.diagnostic import Diagnostic
@@ -550,6 +552,14 @@ def test_normalise_agrees_with_its_definition(text: str) -> None:
     assert normalise(text) == _normalise_by_definition(text)
     for cut in range(len(text)):  # every prefix: runs of punctuation, spaces and underscores end anywhere
         assert normalise(text[:cut]) == _normalise_by_definition(text[:cut])
+
+
+# ASCII copy without underscores takes a translation fast path; non-ASCII symbols and letters
+# (★, no-break space, é, the dotless ı) decide per character whether it still applies.
+@settings(max_examples=400)
+@given(st.text(alphabet="aZ09 .,!-'’&\n\t()/★\u00a0é\u0131—_", max_size=24))
+def test_normalise_agrees_with_its_definition_on_mixed_text(text: str) -> None:
+    assert normalise(text) == _normalise_by_definition(text)
 
 
 def _windows_by_definition(text: str, words: dict[str, int], reach: int, at_least: int) -> list[tuple[int, int]]:

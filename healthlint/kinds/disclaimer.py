@@ -71,6 +71,11 @@ _APOSTROPHE = regex_store.compile(r"(?<=\w)['’ʼ`](?=\w)")
 # Runs of non-word characters, and of underscores, become one space each: `[^\w]+|_+`, except
 # that a lone space (most of them, between words) is left alone, as replacing it changes nothing.
 _NOT_WORD = regex_store.compile(r"[^\w ][^\w]*| [^\w]+|_+")
+# ASCII letters and digits kept, every other byte a space: with `_NOT_WORD` above, what is left of
+# ASCII text between spaces (see `_collapse_non_words`).
+_ASCII_NON_WORDS = bytes(code if chr(code).isalnum() else 32 for code in range(128)) + bytes([32]) * 128
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_SPACE_RUN = re.compile(rb"  +")
 # In a wording's regex: hyphens and apostrophes between letters, as normalised in the prose
 # (character classes such as [a-z] are kept as they are).
 _WORDING_PUNCT = regex_store.compile(r"(?P<cls>\[(?:\\.|[^\]])*\])|(?<=[A-Za-z])(?P<p>[-'’])(?=[A-Za-z])")
@@ -100,7 +105,33 @@ def normalise(text: str) -> str:
     """Prose as compared with wordings: punctuation and spacing are not significant."""
     # "&" is " and ": the spaces around it are non-word characters that become one space with it.
     text = _APOSTROPHE.sub("", text).replace("&", " and ")
+    collapsed = _collapse_non_words(text)
+    if collapsed is not None:
+        return " " + collapsed + " "
     return " " + _NOT_WORD.sub(" ", text).strip() + " "
+
+
+def _collapse_non_words(text: str) -> str | None:
+    """`_NOT_WORD.sub(" ", text).strip()` without the regex, when every run of non-word characters
+    simply becomes one space: the text has no underscore (a run of those is a space of its own) and
+    no non-ASCII word character. Non-ASCII symbols (★, —, no-break spaces) are spaces first, each
+    replaced in one pass; then the ASCII text is one byte translation, and runs of spaces one each.
+    About half the time of the regex. None otherwise."""
+    if "_" in text:
+        return None
+    if not text.isascii():
+        for char in set(_NON_ASCII.findall(text)):
+            if not _is_non_word(char):
+                return None
+            text = text.replace(char, " ")
+    spaced = text.encode("ascii").translate(_ASCII_NON_WORDS)
+    return _SPACE_RUN.sub(b" ", spaced).strip().decode("ascii")
+
+
+@lru_cache(maxsize=4096)
+def _is_non_word(char: str) -> bool:
+    """Not a word character to the `regex` engine (which `_NOT_WORD` runs in)."""
+    return _NOT_WORD.fullmatch(char) is not None
 
 
 def _as_prose(source: str) -> str:

@@ -52,7 +52,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from hashlib import blake2b
-from itertools import accumulate, repeat
+from itertools import accumulate, chain, repeat
 from operator import is_not
 from typing import Any
 
@@ -450,21 +450,25 @@ class _Postings:
     __slots__ = ("holders",)
 
     def __init__(self) -> None:
-        self.holders: dict[int, list[int]] = {}
+        # Postings are tuples, never changed in place: the shingles a block brings first share one
+        # tuple, stored by dict.fromkeys in C; a shingle seen again gets a longer copy. A list per
+        # shingle was as fast alone, but in a full run its ~900 containers per page woke the garbage
+        # collector, whose full passes over every page's data landed here (measured: 0.30 s -> 0.17 s).
+        self.holders: dict[int, tuple[int, ...]] = {}
 
     def add(self, index: int, shingles: set[int]) -> dict[int, int]:
         """Record that block `index` holds `shingles`; returns earlier block -> shingles in common."""
         holders = self.holders
-        shared: dict[int, int] = {}
-        for value in shingles:
-            if value not in holders:  # most shingles: a lookup and a store, no method call (measured fastest)
-                holders[value] = [index]
-                continue
+        new = shingles.difference(holders)  # most shingles: set operations in C, no Python loop
+        holders.update(dict.fromkeys(new, (index,)))
+        if len(new) == len(shingles):
+            return {}  # nothing in common with an earlier block
+        seen = shingles.difference(new)
+        shared = Counter(chain.from_iterable(map(holders.__getitem__, seen)))
+        for value in seen:
             posting = holders[value]
-            for earlier in posting:
-                shared[earlier] = shared[earlier] + 1 if earlier in shared else 1
             if len(posting) < _POSTING_CAP:
-                posting.append(index)
+                holders[value] = (*posting, index)
         return shared
 
 
