@@ -1,7 +1,5 @@
 """`python -m healthlint`."""
 
-import sys
+from healthlint.cli import run
 
-from healthlint.cli import main
-
-sys.exit(main())
+run()

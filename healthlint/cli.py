@@ -116,6 +116,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
 
+def run() -> NoReturn:
+    """The `healthlint` command: `main()`, then exit without tearing the interpreter down.
+
+    Freeing every module and object at exit took about 15 ms of a 150 ms one-file run, the case a
+    pre-commit hook and an editor pay on every save. By then reports are written and files closed;
+    only if threads or worker processes could still be running is the normal exit taken, so that
+    they are waited for as usual. (`main()` itself returns, for tests and embedding.)
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader went away: nothing more to say to it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    threads = sys.modules.get("threading")
+    if "multiprocessing" in sys.modules or (threads is not None and threads.active_count() > 1):
+        sys.exit(code)
+    os._exit(code)
+
+
 def run_check(args: argparse.Namespace) -> int:
     from healthlint import re_store
     from healthlint.config import load_config

@@ -136,3 +136,45 @@ def test_console_script_and_module_entry_points(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "claims/disease-claim" in proc.stdout
     assert "Traceback" not in proc.stderr
+
+
+def buffered_env() -> dict[str, str]:
+    """The environment of a user's shell: output buffered as usual (the test runner may not buffer)."""
+    return {**{k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}, "PYTHONPATH": str(REPO)}
+
+
+def run_module(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = buffered_env()
+    return subprocess.run([sys.executable, "-m", "healthlint", *args], capture_output=True, text=True, cwd=cwd,
+                          env=env, check=False)
+
+
+def test_the_command_exits_with_main_s_code_and_every_byte_written(tmp_path: Path, cli) -> None:
+    """The command leaves without interpreter teardown (cli.run): the report must still be complete
+    when stdout is a pipe, and the exit code main()'s."""
+    for name in ("a", "b", "c"):
+        write(tmp_path / f"{name}.md", CLAIMS * 40)
+    write(tmp_path / "clean.md", CLEAN)
+    in_process = json.loads(cli("check", "--no-cache", "--format", "json", ".").out)
+    piped = run_module("check", "--no-cache", "--format", "json", ".", cwd=tmp_path)
+    assert piped.returncode == 1
+    assert json.loads(piped.stdout) == in_process
+    assert len(piped.stdout) > 100_000  # more than a pipe buffer: written and flushed before exit
+    assert run_module("check", "--no-cache", "clean.md", cwd=tmp_path).returncode == 0
+    listing = run_module("rules", cwd=tmp_path)  # (printed, not flushed by the command itself)
+    assert (listing.returncode, listing.stdout) == (0, cli("rules").out)
+    assert run_module("check", "missing.md", cwd=tmp_path).returncode == 2
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path) -> None:
+    for name in range(30):
+        write(tmp_path / f"page-{name}.md", CLAIMS * 20)
+    env = buffered_env()
+    proc = subprocess.Popen([sys.executable, "-m", "healthlint", "check", "--no-cache", "--jobs", "1", "."],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path, env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline()  # like `| head -1`
+    proc.stdout.close()
+    error = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0
+    assert error == ""
