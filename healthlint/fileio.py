@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -19,7 +18,7 @@ def write_atomic_chunks(path: Path, chunks: Iterable[bytes], durable: bool = Tru
     """
     path = Path(os.path.realpath(path))
     directory = path.parent
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    fd, temp = _create_private(directory, path.name)
     try:
         with os.fdopen(fd, "wb") as handle:  # owns fd from here: closed whatever happens
             # mkstemp makes the file private; give it the mode a plain open() would have.
@@ -41,3 +40,16 @@ def write_atomic_bytes(path: Path, data: bytes, durable: bool = True) -> None:
 
 def write_atomic(path: Path, text: str) -> None:
     write_atomic_bytes(path, text.encode("utf-8"))
+
+
+def _create_private(directory: Path, name: str) -> tuple[int, str]:
+    """A new file beside `name`, open for writing and readable by its owner alone: what
+    `tempfile.mkstemp` makes, without importing tempfile (with shutil and random, ~2 ms of a one-file run)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        temp = os.path.join(directory, f".{name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(temp, flags, 0o600), temp
+        except FileExistsError:  # (a name another writer just took: draw again)
+            continue
+    raise FileExistsError(f"no free temporary name for {name} in {directory}")
