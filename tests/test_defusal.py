@@ -63,3 +63,38 @@ def test_quotation_marks_open_and_close_in_order() -> None:
     assert quoted(text, 0, text.index("cures"), text.index("cures") + 5)
     assert not quoted(text, 0, text.index("here"), text.index("here") + 4)
     assert quoted(text, 0, text.index("a cure"), text.index("a cure") + 6)
+
+
+
+REFUTATION = Defusal(defused_by=("refutation",))
+
+
+def refuted(text: str, claim: str, in_quote: bool = False, defusal: Defusal = REFUTATION) -> bool:
+    """Whether `defusal` defuses `claim`, whose sentence is the text's first (up to its first ". ")."""
+    start = text.index(claim)
+    first_end = text.find(". ") + 1 or len(text)
+    return defusal.defuses(text, start, start + len(claim), 0, first_end, in_quote=in_quote)
+
+
+def test_a_claim_reported_only_to_be_refuted_is_not_the_page_s_own() -> None:
+    # Framed as somebody else's claim, then refuted in the next sentence.
+    assert refuted("Many sites claim that zinc cures colds. That is not what the research found.", "cures colds")
+    assert refuted("The idea that one detox tea cures acne is simply wrong.", "cures acne")
+    assert refuted('Labels promise "a cure for anxiety". This is false.', "a cure for anxiety")
+    assert refuted("Myth: vitamin C cures the common cold.", "cures the common cold")
+    assert refuted("A cure for anxiety in a bottle. Fact: none exists.", "A cure for anxiety", in_quote=True)
+
+
+def test_a_refutation_needs_both_the_report_and_the_denial_close_by() -> None:
+    # Reported, but endorsed rather than refuted.
+    assert not refuted("Many sites claim that zinc cures colds. We agree.", "cures colds")
+    # The page's own claim, next to a refutation of somebody else's.
+    assert not refuted("Our tea cures insomnia. Other brands' claims are misleading.", "cures insomnia")
+    # "No myth" affirms the claim.
+    assert not refuted("It's no myth that our drops cure colds.", "cure colds")
+    assert not refuted("It is not a myth: our drops cure colds.", "cure colds")
+    # The denial two sentences on is about something else.
+    assert not refuted("People say that elderberry cures the flu. It tastes good. That is wrong.", "cures the flu")
+    # Only rules that name the defuser use it.
+    assert not refuted("Myth: vitamin C cures the common cold.", "cures the common cold",
+                       defusal=Defusal(defused_by=("negation",)))

@@ -8,7 +8,7 @@ YAML keys (besides the common ones):
   requires:    regexes; the rule fires only if one matches in the scope
   unless:      regexes; a match anywhere in the scope defuses the finding
   unless_before: regex that, matched against the clause text just before the finding, defuses it
-  defused_by:  any of negation, hedge, quotation, attribution, question
+  defused_by:  any of negation, hedge, quotation, attribution, question, refutation
 Term lists shared by a ruleset's rules are written `{{name}}` inside patterns.
 """
 

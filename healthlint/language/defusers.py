@@ -115,6 +115,41 @@ def quoted(text: str, lo: int, start: int, end: int) -> bool:
     return text.find(QUOTES[open_char], end) >= 0 or text.find('"', end) >= 0
 
 
+# Myth-busting copy reports a claim in order to refute it. The claim is framed as somebody else's
+# (quoted, "the idea that", "promising that", "Myth:") and the same or the next sentence says it is
+# false ("That is not what the research found", "is simply wrong"). "It's no myth that..." is neither.
+_MYTH = r"(?<!\b(?:no|not\s+a|n['’]t\s+a)\s+)\bmyths?\b"
+REPORTING_FRAME = regex_store.compile(
+    _MYTH + r"|\b(?:(?:idea|claim|belief|notion|promise|assertion|message|rumou?r)s?\s+that"
+    r"|(?:claim|promis|suggest|insist)(?:s|es|e|ed|ing)?\s+(?:that|to)"
+    r"|(?:say|says|said|saying)\s+that|(?:seen|heard|read)\s+(?:that|claims?|it\s+said))\b",
+    regex.IGNORECASE,
+)
+REFUTATION = regex_store.compile(
+    _MYTH + r"|\b(?:(?:is|are|was|were)|['’]s)\s+(?:simply\s+|just\s+|plainly\s+|completely\s+|flat(?:ly)?\s+"
+    r"|totally\s+|also\s+)?(?:wrong|false|untrue|incorrect|misleading|nonsense|unfounded|not\s+true"
+    r"|not\s+(?:supported|backed(?:\s+up)?)\s+by)\b"
+    r"|\b(?:isn['’]t|not)\s+true\b"
+    r"|\bnot\s+what\s+(?:the\s+)?(?:research|evidence|science|studies|data|trials)\s+(?:found|finds|shows?|showed|says?)\b"
+    r"|\bno\s+(?:good\s+|reliable\s+|scientific\s+|clinical\s+|strong\s+|real\s+)?evidence\s+"
+    r"(?:for|behind|to\s+support|supports?)\s+(?:this|that|these|those|such|the|it|them)\b"
+    r"|\b(?:go|goes|went)\s+(?:far\s+|well\s+|way\s+)?beyond\s+what\b|\boverstat(?:e|es|ed|ing)\b"
+    r"|\bdebunk(?:s|ed|ing)?\b|\bfact\s*:",
+    regex.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*(?:\s|$)")
+
+
+def refuted(text: str, lo: int, start: int, end: int, hi: int, in_quote: bool = False) -> bool:
+    """The claim text[start:end] is reported (quoted, in a blockquote or framed as somebody else's)
+    and refuted in its own sentence text[lo:hi] or the next one."""
+    if not (in_quote or REPORTING_FRAME.search(text, lo, start) or quoted(text, lo, start, end)):
+        return False
+    next_end = _SENTENCE_END.search(text, hi)  # sentences end after their own mark
+    reach = next_end.end() if next_end is not None else len(text)
+    return REFUTATION.search(text, lo, reach) is not None
+
+
 def attributed(sentence: str) -> bool:
     """Reported speech: the sentence attributes its words to somebody else."""
     return ATTRIBUTION.search(sentence) is not None
@@ -125,7 +160,7 @@ def question(sentence: str) -> bool:
 
 
 # What every claim kind reads as defusers (`defused_by`), in the order they are tried.
-DEFUSER_NAMES = ("negation", "hedge", "quotation", "attribution", "question")
+DEFUSER_NAMES = ("negation", "hedge", "quotation", "attribution", "question", "refutation")
 
 
 @dataclass(frozen=True)
@@ -161,5 +196,7 @@ class Defusal:
             if name == "attribution" and attributed(text[lo:hi]):
                 return True
             if name == "question" and question(text[lo:hi]):
+                return True
+            if name == "refutation" and refuted(text, lo, start, end, hi, in_quote):
                 return True
         return False
