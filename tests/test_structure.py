@@ -54,6 +54,16 @@ def test_html_intro_with_a_paragraph_after_it_is_flagged() -> None:
     assert finding.line == 1 and "introduces a list" in finding.message
 
 
+def test_a_heading_that_starts_the_next_section_does_not_answer_an_intro() -> None:
+    page = """<main><h2>Preparing for your visit</h2>
+<p>Here are some questions to ask at your first appointment:</p>
+<h2>About the author</h2><p>Dana writes about mental health for our clinic.</p>
+<h2>How the program works</h2><p>The program has three parts:</p>
+<h3>Nutrition</h3><p>A dietitian plans meals with you.</p>
+<h3>Movement</h3><p>A coach builds a weekly routine.</p></main>"""
+    assert matches(page, "page.html", "missing-list") == ["Here are some questions to ask at your first appointment:"]
+
+
 def test_an_intro_at_the_very_end_of_the_document_is_flagged() -> None:
     text = "# Your first visit\n\nPlease arrive ten minutes early and bring the following:\n"
     (finding,) = lint(text, "page.md", "missing-list")

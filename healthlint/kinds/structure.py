@@ -135,7 +135,10 @@ class StructureRule(Rule):
 
     def _list_intro(self, document: Document) -> Iterator[Diagnostic]:
         blocks = document.blocks
+        section_level: int | None = None  # the rank of the heading whose section holds the block
         for index, block in enumerate(blocks):
+            if block.kind == "heading":
+                section_level = block.level
             if block.kind not in ("paragraph", "list_item") or not _ENDS_WITH_COLON.search(block.text):
                 continue
             sentences = document.block_sentences[index]
@@ -145,7 +148,7 @@ class StructureRule(Rule):
             gap_end = following.src_start if following is not None else len(document.source)
             if gap_has_content(document.source, block.src_end, gap_end):
                 continue
-            if following is not None and (self._lead_in(intro) or _answers(blocks, index + 1)):
+            if following is not None and (self._lead_in(intro) or _answers(blocks, index + 1, section_level)):
                 continue
             end = len(block.text.rstrip())
             message = None
@@ -259,10 +262,15 @@ def _may_repeat_a_word(text: str) -> bool:
     return any(map(eq, words, words[1:])) and any(a == b and a for a, b in pairwise(words))
 
 
-def _answers(blocks: list[Block], index: int) -> bool:
-    """Whether the blocks from `index` on can be what a colon introduced: a list, a table, a quote..."""
+def _answers(blocks: list[Block], index: int, section_level: int | None = None) -> bool:
+    """Whether the blocks from `index` on can be what a colon introduced: a list, a table, a quote, sub-sections...
+
+    `section_level`: the rank of the heading over the lead-in. A heading of that rank or higher starts the
+    next section ("## About the author"), so it cannot be what the lead-in promised."""
     block = blocks[index]
-    if block.kind in ("list_item", "table_cell", "heading", "caption", "footnote") or block.quoted:
+    if block.kind == "heading":
+        return section_level is None or block.level > section_level
+    if block.kind in ("list_item", "table_cell", "caption", "footnote") or block.quoted:
         return True
     text = block.text.strip()
     if _LIST_LIKE.match(text):
